@@ -1,0 +1,64 @@
+package io.sluice.config;
+
+import java.util.List;
+import java.util.Map;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import io.smallrye.config.WithName;
+
+/**
+ * Sluice's own configuration: exchange limits, named pipelines and how an exchange picks one.
+ * Stage-specific settings live in each stage's own mapping under {@code sluice.stage.<name>}.
+ */
+@ConfigMapping(prefix = "sluice")
+public interface SluiceConfig {
+
+    Exchange exchange();
+
+    /** Named pipelines: {@code sluice.pipelines.<name>.stages=a,b,c}. */
+    Map<String, PipelineDefinition> pipelines();
+
+    Routing routing();
+
+    Dev dev();
+
+    interface Exchange {
+        /**
+         * Messages of one stream that Sluice has taken from gRPC but not yet answered. gRPC's own
+         * flow-control window holds the rest, so a slow stage slows Envoy down instead of growing a queue.
+         */
+        @WithDefault("8")
+        int maxInFlight();
+    }
+
+    interface PipelineDefinition {
+        /** Stage names in request order; response phases run them in reverse, as Envoy runs its filter chain. */
+        List<String> stages();
+    }
+
+    interface Routing {
+        /** The pipeline used when no rule below matches. */
+        @WithDefault("default")
+        String defaultPipeline();
+
+        /** {@code xds.route_name} attribute (exact) to pipeline name. Checked first. */
+        @WithName("route-name")
+        Map<String, String> byRouteName();
+
+        /** Request authority (exact, without port) to pipeline name. Checked second. */
+        @WithName("authority")
+        Map<String, String> byAuthority();
+
+        /** Request path prefix to pipeline name; the longest prefix wins. Checked last. */
+        @WithName("path-prefix")
+        Map<String, String> byPathPrefix();
+    }
+
+    /** Only read in dev mode ({@code ./mvnw quarkus:dev}). */
+    interface Dev {
+        /** Port of the local demo Envoy that dev mode starts when an Envoy binary is available. */
+        @WithDefault("10080")
+        int envoyPort();
+    }
+}

@@ -1,0 +1,150 @@
+package io.sluice.exchange;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import com.google.protobuf.ByteString;
+
+import io.envoyproxy.envoy.service.ext_proc.v3.HttpBody;
+import io.envoyproxy.envoy.service.ext_proc.v3.HttpHeaders;
+import io.envoyproxy.envoy.service.ext_proc.v3.ProcessingRequest;
+import io.envoyproxy.envoy.service.ext_proc.v3.ProcessingResponse;
+import io.envoyproxy.envoy.service.ext_proc.v3.ProtocolConfiguration;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import io.sluice.observability.ExchangeMetrics;
+import io.sluice.pipeline.PhaseRunner;
+import io.sluice.pipeline.Pipeline;
+import io.sluice.pipeline.PipelineRegistry;
+import io.sluice.stage.ImmediateReply;
+import io.sluice.stage.ModeOverride;
+
+/**
+ * One ext_proc stream, which is one HTTP exchange: owns the protocol state of both directions and answers each
+ * message through the exchange's pipeline. Messages are handled one at a time in arrival order
+ * (concatenation), so replies keep Envoy's FIFO order per direction without any reordering.
+ */
+public final class Exchange {
+
+    private final ExchangeFacts facts;
+    private final DirectionState requestPath = new DirectionState(Direction.REQUEST);
+    private final DirectionState responsePath = new DirectionState(Direction.RESPONSE);
+    private final PipelineRegistry pipelines;
+    private final PhaseRunner runner;
+    private final ExchangeMetrics metrics;
+    private Pipeline pipeline;
+    /** The body modes Envoy announced; what a mode override's unset body modes are filled with. */
+    private ModeOverride announcedModes = ModeOverride.none();
+    private boolean firstMessage = true;
+    private volatile boolean answeredImmediately;
+    private final AtomicInteger answered = new AtomicInteger();
+
+    Exchange(String id, PipelineRegistry pipelines, PhaseRunner runner, ExchangeMetrics metrics) {
+        this.facts = new ExchangeFacts(id);
+        this.pipelines = pipelines;
+        this.runner = runner;
+        this.metrics = metrics;
+    }
+
+    public String id() {
+        return facts.id();
+    }
+
+    /** The whole stream: Envoy's messages in, Sluice's replies out, in order. */
+    public Multi<ProcessingResponse> process(Multi<ProcessingRequest> requests) {
+        return requests.onItem().transformToMultiAndConcatenate(this::onMessage);
+    }
+
+    /** Messages whose replies (none, one or several) have all been handed on. */
+    public int answeredMessages() {
+        return answered.get();
+    }
+
+    Multi<ProcessingResponse> onMessage(ProcessingRequest request) {
+        return answer(request)
+                .onItem().transformToMulti(replies -> Multi.createFrom().iterable(replies))
+                .onCompletion().invoke(answered::incrementAndGet);
+    }
+
+    private Uni<List<ProcessingResponse>> answer(ProcessingRequest request) {
+        if (answeredImmediately) {
+            // Envoy ignores everything after an immediate response; messages it packed behind it need no reply.
+            return Uni.createFrom().item(List.of());
+        }
+        long start = System.nanoTime();
+        PhaseName phase;
+        PhaseReply reply;
+        try {
+            phase = PhaseName.of(request);
+            facts.absorb(request);
+            if (firstMessage) {
+                firstMessage = false;
+                if (request.hasProtocolConfig()) {
+                    announce(request.getProtocolConfig());
+                }
+            }
+            DirectionState direction = state(phase.direction());
+            reply = phaseReply(phase, request);
+            direction.accept(phase, reply.endOfStream);
+            if (pipeline == null) {
+                pipeline = pipelines.select(facts);
+                facts.pipeline(pipeline.name());
+            }
+        } catch (RuntimeException violation) {
+            return Uni.createFrom().failure(violation);
+        }
+        return runner.run(pipeline, reply, facts).map(outcome -> {
+            metrics.messageAnswered(phase, pipeline.name(), Duration.ofNanos(System.nanoTime() - start));
+            if (facts.observabilityMode()) {
+                return List.<ProcessingResponse>of();
+            }
+            if (outcome instanceof ImmediateReply immediate) {
+                answeredImmediately = true;
+                metrics.immediateResponse(phase, pipeline.name(), immediate.status());
+                return List.of(ReplyEncoder.immediate(immediate, reply));
+            }
+            if (reply.modeOverride != null) {
+                reply.modeOverride.requestBody().ifPresent(requestPath::overrideRequested);
+                reply.modeOverride.responseBody().ifPresent(responsePath::overrideRequested);
+            }
+            return ReplyEncoder.encode(reply, state(phase.direction()).replyBodyMode(), announcedModes);
+        });
+    }
+
+    private PhaseReply phaseReply(PhaseName phase, ProcessingRequest request) {
+        return switch (phase) {
+            case REQUEST_HEADERS -> {
+                HttpHeaders headers = request.getRequestHeaders();
+                facts.requestHeaders(headers);
+                yield new PhaseReply(phase, MutableHeaders.of(headers.getHeaders()), null, headers.getEndOfStream());
+            }
+            case RESPONSE_HEADERS -> {
+                HttpHeaders headers = request.getResponseHeaders();
+                yield new PhaseReply(phase, MutableHeaders.of(headers.getHeaders()), null, headers.getEndOfStream());
+            }
+            case REQUEST_BODY -> body(phase, request.getRequestBody());
+            case RESPONSE_BODY -> body(phase, request.getResponseBody());
+            case REQUEST_TRAILERS -> new PhaseReply(phase, MutableHeaders.of(request.getRequestTrailers().getTrailers()),
+                    null, true);
+            case RESPONSE_TRAILERS -> new PhaseReply(phase, MutableHeaders.of(request.getResponseTrailers().getTrailers()),
+                    null, true);
+        };
+    }
+
+    private static PhaseReply body(PhaseName phase, HttpBody body) {
+        ByteString chunk = body.getBody();
+        return new PhaseReply(phase, null, chunk, body.getEndOfStream());
+    }
+
+    private void announce(ProtocolConfiguration config) {
+        requestPath.announce(config.getRequestBodyMode());
+        responsePath.announce(config.getResponseBodyMode());
+        announcedModes = ModeOverride.none().withRequestBody(config.getRequestBodyMode())
+                .withResponseBody(config.getResponseBodyMode());
+    }
+
+    private DirectionState state(Direction direction) {
+        return direction == Direction.REQUEST ? requestPath : responsePath;
+    }
+}

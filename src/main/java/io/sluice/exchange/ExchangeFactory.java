@@ -1,0 +1,29 @@
+package io.sluice.exchange;
+
+import java.util.concurrent.atomic.AtomicLong;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.sluice.observability.ExchangeMetrics;
+import io.sluice.pipeline.PhaseRunner;
+import io.sluice.pipeline.PipelineRegistry;
+
+/** Creates the state object of each new ext_proc stream. */
+@ApplicationScoped
+public class ExchangeFactory {
+
+    private final AtomicLong ids = new AtomicLong();
+    private final PipelineRegistry pipelines;
+    private final PhaseRunner runner;
+    private final ExchangeMetrics metrics;
+
+    public ExchangeFactory(PipelineRegistry pipelines, PhaseRunner runner, ExchangeMetrics metrics) {
+        this.pipelines = pipelines;
+        this.runner = runner;
+        this.metrics = metrics;
+    }
+
+    public Exchange create() {
+        return new Exchange("x" + Long.toString(ids.incrementAndGet(), 36), pipelines, runner, metrics);
+    }
+}

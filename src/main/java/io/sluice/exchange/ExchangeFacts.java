@@ -1,0 +1,142 @@
+package io.sluice.exchange;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+import com.google.protobuf.Struct;
+import com.google.protobuf.Value;
+
+import io.envoyproxy.envoy.service.ext_proc.v3.HttpHeaders;
+import io.envoyproxy.envoy.service.ext_proc.v3.ProcessingRequest;
+import io.sluice.stage.ExchangeContext;
+
+/**
+ * What Sluice learned about one exchange from Envoy's messages. Attributes arrive at the top level of
+ * {@code ProcessingRequest} (Envoy 1.30+, Gloo 1.17+), once per direction; the metadata context on every message.
+ */
+final class ExchangeFacts implements ExchangeContext {
+
+    private final String id;
+    private String pipeline = "";
+    private final Map<String, Value> attributes = new HashMap<>();
+    private final Map<String, Struct> metadata = new HashMap<>();
+    private MutableHeaders requestHeaders;
+    private boolean observabilityMode;
+    private final Map<Key<?>, Object> state = new ConcurrentHashMap<>();
+
+    ExchangeFacts(String id) {
+        this.id = id;
+    }
+
+    /** Takes in what any message says about the exchange (not its headers or body). */
+    void absorb(ProcessingRequest request) {
+        // The map has a single key, "envoy.filters.http.ext_proc", whatever the filter is named; merging every
+        // struct keeps us working with processing_request_modifier renames too.
+        for (Struct struct : request.getAttributesMap().values()) {
+            attributes.putAll(struct.getFieldsMap());
+        }
+        if (request.hasMetadataContext()) {
+            metadata.putAll(request.getMetadataContext().getFilterMetadataMap());
+        }
+        observabilityMode |= request.getObservabilityMode();
+    }
+
+    void requestHeaders(HttpHeaders headers) {
+        if (requestHeaders == null) {
+            requestHeaders = MutableHeaders.of(headers.getHeaders());
+        }
+    }
+
+    void pipeline(String name) {
+        this.pipeline = name;
+    }
+
+    @Override
+    public String id() {
+        return id;
+    }
+
+    @Override
+    public String pipeline() {
+        return pipeline;
+    }
+
+    @Override
+    public Optional<String> method() {
+        return header(":method").or(() -> attribute("request.method"));
+    }
+
+    @Override
+    public Optional<String> path() {
+        return header(":path").or(() -> attribute("request.path"));
+    }
+
+    @Override
+    public Optional<String> authority() {
+        return header(":authority").or(() -> attribute("request.host"));
+    }
+
+    @Override
+    public Optional<String> scheme() {
+        return header(":scheme").or(() -> attribute("request.scheme"));
+    }
+
+    @Override
+    public Optional<String> requestHeader(String name) {
+        return header(name);
+    }
+
+    private Optional<String> header(String name) {
+        return requestHeaders == null ? Optional.empty() : requestHeaders.get(name);
+    }
+
+    @Override
+    public Optional<String> attribute(String name) {
+        return attributeValue(name).map(ExchangeFacts::text);
+    }
+
+    @Override
+    public Optional<Value> attributeValue(String name) {
+        return Optional.ofNullable(attributes.get(name));
+    }
+
+    @Override
+    public Optional<Value> metadata(String namespace, String key) {
+        Struct struct = metadata.get(namespace);
+        return struct == null ? Optional.empty() : Optional.ofNullable(struct.getFieldsMap().get(key));
+    }
+
+    @Override
+    public boolean observabilityMode() {
+        return observabilityMode;
+    }
+
+    @Override
+    public <T> Optional<T> get(Key<T> key) {
+        return Optional.ofNullable(state.get(key)).map(key.type()::cast);
+    }
+
+    @Override
+    public <T> void put(Key<T> key, T value) {
+        if (value == null) {
+            state.remove(key);
+        } else {
+            state.put(key, key.type().cast(value));
+        }
+    }
+
+    static String text(Value value) {
+        return switch (value.getKindCase()) {
+            case STRING_VALUE -> value.getStringValue();
+            case BOOL_VALUE -> Boolean.toString(value.getBoolValue());
+            case NUMBER_VALUE -> {
+                double d = value.getNumberValue();
+                yield d == Math.rint(d) && Math.abs(d) < 1e15 ? Long.toString((long) d) : Double.toString(d);
+            }
+            case NULL_VALUE, KIND_NOT_SET -> "";
+            default -> value.toString();
+        };
+    }
+}

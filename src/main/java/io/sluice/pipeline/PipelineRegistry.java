@@ -1,0 +1,137 @@
+package io.sluice.pipeline;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeSet;
+
+import jakarta.annotation.PostConstruct;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Any;
+import jakarta.enterprise.inject.Instance;
+import jakarta.inject.Inject;
+
+import io.quarkus.runtime.Startup;
+import io.quarkus.runtime.configuration.ConfigurationException;
+import io.smallrye.common.annotation.Identifier;
+import io.sluice.config.SluiceConfig;
+import io.sluice.stage.ExchangeContext;
+import io.sluice.stage.Stage;
+
+/**
+ * Builds the named pipelines from configuration at start-up (failing start-up with the offending key when a
+ * stage or pipeline is unknown) and picks one per exchange: by {@code xds.route_name} attribute, then by
+ * authority, then by the longest path prefix, else the default.
+ */
+@Startup
+@ApplicationScoped
+public class PipelineRegistry {
+
+    @Inject
+    SluiceConfig config;
+
+    @Inject
+    @Any
+    Instance<Stage> stageBeans;
+
+    private Map<String, Pipeline> pipelines;
+    private Pipeline defaultPipeline;
+    private Map<String, Pipeline> byRouteName;
+    private Map<String, Pipeline> byAuthority;
+    private List<Map.Entry<String, Pipeline>> byPathPrefix;
+
+    @PostConstruct
+    void build() {
+        Map<String, Stage> stages = discoverStages();
+        pipelines = new LinkedHashMap<>();
+        config.pipelines().forEach((name, definition) -> {
+            String key = "sluice.pipelines." + name + ".stages";
+            List<BoundStage> bound = new ArrayList<>();
+            for (String stageName : definition.stages()) {
+                String trimmed = stageName.trim();
+                if (trimmed.isEmpty()) {
+                    continue;
+                }
+                Stage stage = stages.get(trimmed);
+                if (stage == null) {
+                    throw new ConfigurationException(key + ": unknown stage '" + trimmed + "'; known stages: "
+                            + new TreeSet<>(stages.keySet()));
+                }
+                bound.add(new BoundStage(trimmed, stage, stage.policy()));
+            }
+            if (bound.isEmpty()) {
+                throw new ConfigurationException(key + " is empty: a pipeline needs at least one stage");
+            }
+            pipelines.put(name, new Pipeline(name, bound));
+        });
+        SluiceConfig.Routing routing = config.routing();
+        defaultPipeline = resolve("sluice.routing.default-pipeline", routing.defaultPipeline());
+        byRouteName = resolveAll("sluice.routing.route-name", routing.byRouteName());
+        byAuthority = resolveAll("sluice.routing.authority", routing.byAuthority());
+        byPathPrefix = new ArrayList<>(resolveAll("sluice.routing.path-prefix", routing.byPathPrefix()).entrySet());
+        byPathPrefix.sort(Comparator.comparingInt((Map.Entry<String, Pipeline> e) -> e.getKey().length()).reversed());
+    }
+
+    public Pipeline select(ExchangeContext exchange) {
+        Optional<Pipeline> byRoute = exchange.attribute("xds.route_name").map(byRouteName::get);
+        if (byRoute.isPresent()) {
+            return byRoute.get();
+        }
+        Optional<Pipeline> byHost = exchange.authority().map(PipelineRegistry::withoutPort).map(byAuthority::get);
+        if (byHost.isPresent()) {
+            return byHost.get();
+        }
+        Optional<String> path = exchange.path();
+        if (path.isPresent()) {
+            for (Map.Entry<String, Pipeline> e : byPathPrefix) {
+                if (path.get().startsWith(e.getKey())) {
+                    return e.getValue();
+                }
+            }
+        }
+        return defaultPipeline;
+    }
+
+    public Map<String, Pipeline> pipelines() {
+        return pipelines;
+    }
+
+    private Map<String, Stage> discoverStages() {
+        Map<String, Stage> stages = new LinkedHashMap<>();
+        for (Instance.Handle<Stage> handle : stageBeans.handles()) {
+            handle.getBean().getQualifiers().stream()
+                    .filter(Identifier.class::isInstance)
+                    .map(q -> ((Identifier) q).value())
+                    .findFirst()
+                    .ifPresent(name -> stages.put(name, handle.get()));
+        }
+        return stages;
+    }
+
+    private Pipeline resolve(String key, String pipelineName) {
+        Pipeline pipeline = pipelines.get(pipelineName);
+        if (pipeline == null) {
+            throw new ConfigurationException(key + "=" + pipelineName + " names no pipeline; defined pipelines: "
+                    + pipelines.keySet() + " (define sluice.pipelines." + pipelineName + ".stages)");
+        }
+        return pipeline;
+    }
+
+    private Map<String, Pipeline> resolveAll(String key, Map<String, String> rules) {
+        Map<String, Pipeline> resolved = new LinkedHashMap<>();
+        rules.forEach((match, pipelineName) -> resolved.put(match, resolve(key + ".\"" + match + "\"", pipelineName)));
+        return resolved;
+    }
+
+    private static String withoutPort(String authority) {
+        if (authority.startsWith("[")) {
+            int end = authority.indexOf(']');
+            return end < 0 ? authority : authority.substring(0, end + 1);
+        }
+        int colon = authority.lastIndexOf(':');
+        return colon < 0 ? authority : authority.substring(0, colon);
+    }
+}

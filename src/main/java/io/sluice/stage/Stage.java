@@ -1,0 +1,47 @@
+package io.sluice.stage;
+
+import io.smallrye.mutiny.Uni;
+
+/**
+ * One step of a Sluice pipeline, in Envoy's words: a filter that sees the phases of an HTTP exchange.
+ * <p>
+ * A stage is an {@code @ApplicationScoped} CDI bean qualified with
+ * {@code @io.smallrye.common.annotation.Identifier("name")}; pipelines name it in
+ * {@code sluice.pipelines.<pipeline>.stages}. Request phases run the stages in pipeline order, response
+ * phases in reverse order, as Envoy runs its own filter chain. Every hook returns a {@link Uni}: never block,
+ * and answer well inside Envoy's {@code message_timeout} (200 ms by default) — {@link #policy()} bounds it.
+ * <p>
+ * Hooks not overridden let the message through untouched. One stage instance serves every exchange:
+ * keep per-exchange data in {@link ExchangeContext#put}, not in fields.
+ */
+public interface Stage {
+
+    default Uni<Outcome> onRequestHeaders(HeadersPhase phase) {
+        return Outcome.proceed();
+    }
+
+    default Uni<Outcome> onResponseHeaders(HeadersPhase phase) {
+        return Outcome.proceed();
+    }
+
+    default Uni<Outcome> onRequestBody(BodyPhase phase) {
+        return Outcome.proceed();
+    }
+
+    default Uni<Outcome> onResponseBody(BodyPhase phase) {
+        return Outcome.proceed();
+    }
+
+    default Uni<Outcome> onRequestTrailers(TrailersPhase phase) {
+        return Outcome.proceed();
+    }
+
+    default Uni<Outcome> onResponseTrailers(TrailersPhase phase) {
+        return Outcome.proceed();
+    }
+
+    /** What happens when a hook fails or outlives its timeout. Stages usually return their typed config. */
+    default StagePolicy policy() {
+        return StagePolicy.DEFAULT;
+    }
+}

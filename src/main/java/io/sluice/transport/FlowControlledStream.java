@@ -1,0 +1,167 @@
+package io.sluice.transport;
+
+import java.util.concurrent.Flow;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.jboss.logging.Logger;
+
+import io.envoyproxy.envoy.service.ext_proc.v3.ProcessingRequest;
+import io.envoyproxy.envoy.service.ext_proc.v3.ProcessingResponse;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.operators.multi.processors.UnicastProcessor;
+import io.sluice.exchange.Exchange;
+import io.sluice.observability.ExchangeMetrics;
+
+/**
+ * Bridges one gRPC call to the exchange's {@code Multi -> Multi} with flow control in both directions.
+ * <p>
+ * Inbound: automatic requests are off; Sluice asks the call for a message only when the exchange asks for
+ * one, plus {@code max-in-flight - 1} ahead, so at most {@code max-in-flight} messages are ever held. What
+ * Envoy sends beyond that waits in gRPC's HTTP/2 flow-control window, and then in Envoy, which pushes back
+ * on the client at its buffer-limit watermarks.
+ * <p>
+ * Outbound: a reply is requested from the pipeline only while the call is ready to send, so a slow reader
+ * stops the pipeline, which stops inbound requests too.
+ */
+final class FlowControlledStream implements StreamObserver<ProcessingRequest> {
+
+    private static final Logger LOG = Logger.getLogger(FlowControlledStream.class);
+
+    private final ServerCallStreamObserver<ProcessingResponse> call;
+    private final Exchange exchange;
+    private final ExchangeMetrics metrics;
+    private final UnicastProcessor<ProcessingRequest> inbound = UnicastProcessor.create();
+    private final AtomicBoolean replyRequested = new AtomicBoolean();
+    private final AtomicBoolean ended = new AtomicBoolean();
+    private final AtomicInteger delivered = new AtomicInteger();
+    private final AtomicInteger maxHeld = new AtomicInteger();
+    private volatile Flow.Subscription replies;
+
+    private FlowControlledStream(ServerCallStreamObserver<ProcessingResponse> call, Exchange exchange,
+            ExchangeMetrics metrics) {
+        this.call = call;
+        this.exchange = exchange;
+        this.metrics = metrics;
+    }
+
+    static StreamObserver<ProcessingRequest> open(StreamObserver<ProcessingResponse> responses, Exchange exchange,
+            int maxInFlight, ExchangeMetrics metrics) {
+        if (!(responses instanceof ServerCallStreamObserver<ProcessingResponse> call)) {
+            throw new IllegalStateException("gRPC handed Sluice a " + responses.getClass().getName()
+                    + " instead of a ServerCallStreamObserver: flow control is impossible");
+        }
+        FlowControlledStream stream = new FlowControlledStream(call, exchange, metrics);
+        stream.start(maxInFlight);
+        return stream;
+    }
+
+    private void start(int maxInFlight) {
+        // Must happen inside the service method, before it returns (grpc-java's rule).
+        call.disableAutoRequest();
+        call.setOnReadyHandler(this::requestReplyIfReady);
+        call.setOnCancelHandler(this::onCancelled);
+        metrics.streamStarted();
+        Multi<ProcessingRequest> requests = inbound.onRequest()
+                .invoke(n -> call.request((int) Math.min(n, Integer.MAX_VALUE)));
+        exchange.process(requests).subscribe().withSubscriber(new ReplyWriter());
+        if (maxInFlight > 1) {
+            call.request(maxInFlight - 1);
+        }
+    }
+
+    @Override
+    public void onNext(ProcessingRequest request) {
+        // Held: taken from gRPC, not yet answered. Measured here, independently of how demand is computed.
+        maxHeld.accumulateAndGet(delivered.incrementAndGet() - exchange.answeredMessages(), Math::max);
+        inbound.onNext(request);
+    }
+
+    @Override
+    public void onError(Throwable t) {
+        // grpc-java reports a cancelled call here as well as to the cancel handler; the handler does the work.
+        if (!(t instanceof StatusRuntimeException sre && sre.getStatus().getCode() == Status.Code.CANCELLED)) {
+            inbound.onError(t);
+        }
+    }
+
+    /** Envoy half-closed: finish what is in flight, then complete with OK (graceful close waits for it). */
+    @Override
+    public void onCompleted() {
+        inbound.onComplete();
+    }
+
+    private void onCancelled() {
+        if (ended.compareAndSet(false, true)) {
+            LOG.debugf("[%s] cancelled by Envoy (the normal end of an exchange)", exchange.id());
+            Flow.Subscription subscription = replies;
+            if (subscription != null) {
+                subscription.cancel();
+            }
+            metrics.streamEnded(ExchangeMetrics.End.CANCELLED, maxHeld.get());
+        }
+    }
+
+    private void requestReplyIfReady() {
+        Flow.Subscription subscription = replies;
+        if (subscription != null && !ended.get() && call.isReady() && replyRequested.compareAndSet(false, true)) {
+            subscription.request(1);
+        }
+    }
+
+    private final class ReplyWriter implements Flow.Subscriber<ProcessingResponse> {
+
+        @Override
+        public void onSubscribe(Flow.Subscription subscription) {
+            replies = subscription;
+            requestReplyIfReady();
+        }
+
+        @Override
+        public void onNext(ProcessingResponse reply) {
+            replyRequested.set(false);
+            if (!ended.get()) {
+                call.onNext(reply);
+            }
+            requestReplyIfReady();
+        }
+
+        @Override
+        public void onError(Throwable failure) {
+            if (!ended.compareAndSet(false, true)) {
+                return;
+            }
+            Status status = Status.fromThrowable(failure);
+            ExchangeMetrics.End end;
+            switch (status.getCode()) {
+                case INVALID_ARGUMENT, FAILED_PRECONDITION, RESOURCE_EXHAUSTED -> {
+                    end = ExchangeMetrics.End.PROTOCOL_ERROR;
+                    LOG.warnf("[%s] ending the stream with %s: %s", exchange.id(), status.getCode(), status.getDescription());
+                }
+                case UNKNOWN -> {
+                    end = ExchangeMetrics.End.ERROR;
+                    LOG.errorf(failure, "[%s] ending the stream after an unexpected failure", exchange.id());
+                    status = Status.INTERNAL.withDescription("Sluice failed: " + failure);
+                }
+                default -> {
+                    end = ExchangeMetrics.End.ERROR;
+                    LOG.debugf("[%s] ending the stream with %s: %s", exchange.id(), status.getCode(), status.getDescription());
+                }
+            }
+            metrics.streamEnded(end, maxHeld.get());
+            call.onError(status.asRuntimeException());
+        }
+
+        @Override
+        public void onComplete() {
+            if (ended.compareAndSet(false, true)) {
+                metrics.streamEnded(ExchangeMetrics.End.COMPLETED, maxHeld.get());
+                call.onCompleted();
+            }
+        }
+    }
+}

@@ -1,0 +1,179 @@
+package io.sluice.testing;
+
+import java.time.Duration;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import com.google.protobuf.ByteString;
+
+import io.envoyproxy.envoy.extensions.filters.http.ext_proc.v3.ProcessingMode.BodySendMode;
+import io.smallrye.common.annotation.Identifier;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
+import io.sluice.stage.BodyPhase;
+import io.sluice.stage.ExchangeContext;
+import io.sluice.stage.HeadersPhase;
+import io.sluice.stage.ModeOverride;
+import io.sluice.stage.Outcome;
+import io.sluice.stage.Stage;
+import io.sluice.stage.StagePolicy;
+
+/** Stages that exist only for tests; the %test profile routes paths to pipelines made of them. */
+public final class TestStages {
+
+    private TestStages() {
+    }
+
+    /** Answers every body chunk late, to prove that a slow stage slows the sender down. */
+    @ApplicationScoped
+    @Identifier("slow-body")
+    public static class SlowBody implements Stage {
+        public static final Duration DELAY = Duration.ofMillis(4);
+
+        @Override
+        public Uni<Outcome> onRequestBody(BodyPhase phase) {
+            return Uni.createFrom().item(Outcome.Continue.INSTANCE).onItem().delayIt().by(DELAY).map(o -> o);
+        }
+
+        @Override
+        public StagePolicy policy() {
+            return StagePolicy.of(Duration.ofSeconds(5), StagePolicy.OnFailure.GRPC_ERROR, 503);
+        }
+    }
+
+    /** Upper-cases body chunks in both directions. */
+    @ApplicationScoped
+    @Identifier("upper-body")
+    public static class UpperBody implements Stage {
+        @Override
+        public Uni<Outcome> onRequestBody(BodyPhase phase) {
+            return upper(phase);
+        }
+
+        @Override
+        public Uni<Outcome> onResponseBody(BodyPhase phase) {
+            return upper(phase);
+        }
+
+        private static Uni<Outcome> upper(BodyPhase phase) {
+            phase.replaceChunk(ByteString.copyFromUtf8(phase.chunk().toStringUtf8().toUpperCase(Locale.ROOT)));
+            return Outcome.proceed();
+        }
+    }
+
+    /** Asks Envoy to stream the request body. */
+    @ApplicationScoped
+    @Identifier("stream-request-body")
+    public static class StreamRequestBody implements Stage {
+        @Override
+        public Uni<Outcome> onRequestHeaders(HeadersPhase phase) {
+            phase.overrideMode(ModeOverride.none().withRequestBody(BodySendMode.STREAMED));
+            return Outcome.proceed();
+        }
+    }
+
+    /** Changes a header, then fails: with fail-open its change must disappear. */
+    @ApplicationScoped
+    @Identifier("boom-open")
+    public static class BoomOpen implements Stage {
+        @Override
+        public Uni<Outcome> onRequestHeaders(HeadersPhase phase) {
+            phase.headers().set("x-boom", "should-be-rolled-back");
+            phase.emitMetadata("boom", "k", "v");
+            return Uni.createFrom().failure(new IllegalStateException("boom"));
+        }
+
+        @Override
+        public StagePolicy policy() {
+            return StagePolicy.of(Duration.ofMillis(150), StagePolicy.OnFailure.FAIL_OPEN, 503);
+        }
+    }
+
+    @ApplicationScoped
+    @Identifier("boom-respond")
+    public static class BoomRespond implements Stage {
+        @Override
+        public Uni<Outcome> onRequestHeaders(HeadersPhase phase) {
+            throw new IllegalStateException("boom");
+        }
+
+        @Override
+        public StagePolicy policy() {
+            return StagePolicy.of(Duration.ofMillis(150), StagePolicy.OnFailure.RESPOND, 503);
+        }
+    }
+
+    @ApplicationScoped
+    @Identifier("boom-grpc")
+    public static class BoomGrpc implements Stage {
+        @Override
+        public Uni<Outcome> onRequestHeaders(HeadersPhase phase) {
+            return Uni.createFrom().failure(new IllegalStateException("boom"));
+        }
+    }
+
+    /** Never answers; its 50 ms timeout and fail-open policy must let the exchange carry on. */
+    @ApplicationScoped
+    @Identifier("stall")
+    public static class Stall implements Stage {
+        public static final AtomicInteger LATE_WRITES_REJECTED = new AtomicInteger();
+
+        @Override
+        public Uni<Outcome> onRequestHeaders(HeadersPhase phase) {
+            // A late callback, long after the 50 ms timeout: the write must be refused, not leak into the reply.
+            Infrastructure.getDefaultWorkerPool().schedule(() -> {
+                try {
+                    phase.headers().set("x-late", "too-late");
+                } catch (IllegalStateException expected) {
+                    LATE_WRITES_REJECTED.incrementAndGet();
+                }
+            }, 200, TimeUnit.MILLISECONDS);
+            return Uni.createFrom().nothing();
+        }
+
+        @Override
+        public StagePolicy policy() {
+            return StagePolicy.of(Duration.ofMillis(50), StagePolicy.OnFailure.FAIL_OPEN, 503);
+        }
+    }
+
+    /** Keeps a value from the request phase for the response phase of the same exchange. */
+    @ApplicationScoped
+    @Identifier("state")
+    public static class State implements Stage {
+        static final ExchangeContext.Key<String> METHOD = ExchangeContext.Key.of("method", String.class);
+
+        @Override
+        public Uni<Outcome> onRequestHeaders(HeadersPhase phase) {
+            phase.exchange().put(METHOD, phase.exchange().method().orElse("?") + " " + phase.exchange().path().orElse("?"));
+            return Outcome.proceed();
+        }
+
+        @Override
+        public Uni<Outcome> onResponseHeaders(HeadersPhase phase) {
+            phase.headers().set("x-state", phase.exchange().get(METHOD).orElse("missing"));
+            phase.headers().append("x-order", "state");
+            return Outcome.proceed();
+        }
+    }
+
+    /** Records its position in the response order next to {@link State}. */
+    @ApplicationScoped
+    @Identifier("order-probe")
+    public static class OrderProbe implements Stage {
+        @Override
+        public Uni<Outcome> onRequestHeaders(HeadersPhase phase) {
+            phase.headers().append("x-order", "order-probe");
+            return Outcome.proceed();
+        }
+
+        @Override
+        public Uni<Outcome> onResponseHeaders(HeadersPhase phase) {
+            phase.headers().append("x-order", "order-probe");
+            return Outcome.proceed();
+        }
+    }
+}
