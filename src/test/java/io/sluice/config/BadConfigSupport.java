@@ -1,0 +1,34 @@
+package io.sluice.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+
+import io.quarkus.test.QuarkusUnitTest;
+
+/** Builds a Sluice that must refuse to start, and checks that the failure names the offending key. */
+final class BadConfigSupport {
+
+    private BadConfigSupport() {
+    }
+
+    static QuarkusUnitTest sluiceWith(String key, String value, String... expectedFragments) {
+        return new QuarkusUnitTest()
+                .withApplicationRoot(jar -> jar
+                        .addPackages(true, "io.sluice.config", "io.sluice.exchange", "io.sluice.observability",
+                                "io.sluice.pipeline", "io.sluice.stage", "io.sluice.stages", "io.sluice.transport", "io.sluice.testing")
+                        .addAsResource("application.properties"))
+                .overrideConfigKey(key, value)
+                .assertException(failure -> {
+                    Throwable root = failure;
+                    StringBuilder messages = new StringBuilder();
+                    while (root != null) {
+                        messages.append(root.getMessage()).append('\n');
+                        root = root.getCause();
+                    }
+                    for (String fragment : expectedFragments) {
+                        assertThat(messages.toString()).contains(fragment);
+                    }
+                });
+    }
+
+}

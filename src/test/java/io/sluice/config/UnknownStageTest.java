@@ -1,0 +1,19 @@
+package io.sluice.config;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import io.quarkus.test.QuarkusUnitTest;
+
+class UnknownStageTest {
+
+    @RegisterExtension
+    static final QuarkusUnitTest SLUICE = BadConfigSupport.sluiceWith("sluice.pipelines.default.stages", "eg-demo,no-such-stage", "sluice.pipelines.default.stages: unknown stage 'no-such-stage'", "eg-demo");
+
+    @Test
+    void startupFailsNamingTheKey() {
+        fail("Sluice must not start with sluice.pipelines.default.stages=eg-demo,no-such-stage");
+    }
+}
