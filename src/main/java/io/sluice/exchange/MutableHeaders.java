@@ -139,7 +139,8 @@ final class MutableHeaders implements Headers {
                 mutation.addRemoveHeaders(name);
                 continue;
             }
-            boolean onlyAppended = after.size() > before.size() && after.subList(0, before.size()).equals(before);
+            boolean onlyAppended = !before.isEmpty() && after.size() > before.size()
+                    && after.subList(0, before.size()).equals(before);
             int from = onlyAppended ? before.size() : 0;
             for (int i = from; i < after.size(); i++) {
                 mutation.addSetHeaders(option(name, after.get(i), onlyAppended || i > 0));
