@@ -1,6 +1,5 @@
 package io.sluice.exchange;
 
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -95,7 +94,7 @@ public final class Exchange {
             return Uni.createFrom().failure(violation);
         }
         return runner.run(pipeline, reply, facts).map(outcome -> {
-            metrics.messageAnswered(phase, pipeline.name(), Duration.ofNanos(System.nanoTime() - start));
+            metrics.messageAnswered(phase, pipeline.name(), System.nanoTime() - start);
             if (facts.observabilityMode()) {
                 return List.<ProcessingResponse>of();
             }

