@@ -15,7 +15,7 @@ import io.smallrye.mutiny.Uni;
 import io.sluice.observability.ExchangeMetrics;
 import io.sluice.pipeline.PhaseRunner;
 import io.sluice.pipeline.Pipeline;
-import io.sluice.pipeline.PipelineRegistry;
+import io.sluice.pipeline.PipelineSelector;
 import io.sluice.stage.ImmediateReply;
 import io.sluice.stage.ModeOverride;
 
@@ -29,7 +29,7 @@ public final class Exchange {
     private final ExchangeFacts facts;
     private final DirectionState requestPath = new DirectionState(Direction.REQUEST);
     private final DirectionState responsePath = new DirectionState(Direction.RESPONSE);
-    private final PipelineRegistry pipelines;
+    private final PipelineSelector pipelines;
     private final PhaseRunner runner;
     private final ExchangeMetrics metrics;
     private Pipeline pipeline;
@@ -39,7 +39,7 @@ public final class Exchange {
     private volatile boolean answeredImmediately;
     private final AtomicInteger answered = new AtomicInteger();
 
-    Exchange(String id, PipelineRegistry pipelines, PhaseRunner runner, ExchangeMetrics metrics) {
+    public Exchange(String id, PipelineSelector pipelines, PhaseRunner runner, ExchangeMetrics metrics) {
         this.facts = new ExchangeFacts(id);
         this.pipelines = pipelines;
         this.runner = runner;

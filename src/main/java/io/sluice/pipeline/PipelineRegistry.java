@@ -28,7 +28,7 @@ import io.sluice.stage.Stage;
  */
 @Startup
 @ApplicationScoped
-public class PipelineRegistry {
+public class PipelineRegistry implements PipelineSelector {
 
     @Inject
     SluiceConfig config;
@@ -75,6 +75,7 @@ public class PipelineRegistry {
         byPathPrefix.sort(Comparator.comparingInt((Map.Entry<String, Pipeline> e) -> e.getKey().length()).reversed());
     }
 
+    @Override
     public Pipeline select(ExchangeContext exchange) {
         Optional<Pipeline> byRoute = exchange.attribute("xds.route_name").map(byRouteName::get);
         if (byRoute.isPresent()) {

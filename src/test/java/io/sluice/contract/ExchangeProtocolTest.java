@@ -1,16 +1,16 @@
 package io.sluice.contract;
 
-import static io.sluice.contract.Messages.first;
-import static io.sluice.contract.Messages.header;
-import static io.sluice.contract.Messages.observed;
-import static io.sluice.contract.Messages.requestBody;
-import static io.sluice.contract.Messages.requestHeaders;
-import static io.sluice.contract.Messages.requestHeadersForPath;
-import static io.sluice.contract.Messages.requestTrailers;
-import static io.sluice.contract.Messages.responseBody;
-import static io.sluice.contract.Messages.responseHeaders;
-import static io.sluice.contract.Messages.responseTrailers;
-import static io.sluice.contract.Messages.withAttributes;
+import static io.sluice.testing.EnvoyMessages.first;
+import static io.sluice.testing.EnvoyMessages.header;
+import static io.sluice.testing.EnvoyMessages.observed;
+import static io.sluice.testing.EnvoyMessages.requestBody;
+import static io.sluice.testing.EnvoyMessages.requestHeaders;
+import static io.sluice.testing.EnvoyMessages.requestHeadersForPath;
+import static io.sluice.testing.EnvoyMessages.requestTrailers;
+import static io.sluice.testing.EnvoyMessages.responseBody;
+import static io.sluice.testing.EnvoyMessages.responseHeaders;
+import static io.sluice.testing.EnvoyMessages.responseTrailers;
+import static io.sluice.testing.EnvoyMessages.withAttributes;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
