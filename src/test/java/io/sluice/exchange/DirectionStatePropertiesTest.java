@@ -20,7 +20,7 @@ import net.jqwik.api.Provide;
  * Every sequence Envoy can send on one path is accepted; anything after the path has ended, and a repeated
  * headers message, is refused with FAILED_PRECONDITION.
  */
-class DirectionStateProperties {
+class DirectionStatePropertiesTest {
 
     record Step(PhaseName.Kind kind, boolean endOfStream) {
     }
