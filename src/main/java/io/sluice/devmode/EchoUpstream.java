@@ -110,23 +110,21 @@ public final class EchoUpstream implements AutoCloseable {
         return s.actualPort();
     }
 
-    /** Stops listening (and closes the private Vert.x of a {@link #standalone()} instance). */
+    /** Stops listening; the Vert.x stays up (it belongs to the caller, or {@link #close()} closes it). */
     public Uni<Void> stop() {
         return Uni.createFrom().deferred(() -> {
             HttpServer s = server;
             server = null;
-            Future<Void> closed = s == null ? Future.succeededFuture() : s.close();
-            if (ownsVertx) {
-                closed = closed.transform(ignored -> vertx.close());
-            }
-            Future<Void> done = closed;
-            return Uni.createFrom().completionStage(() -> done.toCompletionStage());
+            return s == null ? Uni.createFrom().voidItem()
+                    : Uni.createFrom().completionStage(() -> s.close().toCompletionStage());
         });
     }
 
     /**
-     * Blocking {@link #stop()}, bounded. On an event loop it only starts the stop, because waiting
-     * there would deadlock the loop that has to do the closing.
+     * Blocking stop, bounded; also closes the private Vert.x of a {@link #standalone()} instance. Vert.x is
+     * closed from the calling thread, not chained on the server's close: a continuation scheduled on an event
+     * loop that is shutting down would be rejected and never complete. On an event loop it only starts the
+     * stop, because waiting there would deadlock the loop that has to do the closing.
      */
     @Override
     public void close() {
@@ -135,10 +133,13 @@ public final class EchoUpstream implements AutoCloseable {
             return;
         }
         try {
-            stop().subscribeAsCompletionStage().get(AWAIT.toMillis(), TimeUnit.MILLISECONDS);
+            stop().await().atMost(AWAIT);
+            if (ownsVertx) {
+                vertx.close().toCompletionStage().toCompletableFuture().get(AWAIT.toMillis(), TimeUnit.MILLISECONDS);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } catch (ExecutionException | TimeoutException e) {
+        } catch (RuntimeException | ExecutionException | TimeoutException e) {
             LOG.warnf("echo upstream did not close cleanly: %s", e);
         }
     }

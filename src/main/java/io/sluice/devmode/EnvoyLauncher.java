@@ -187,9 +187,14 @@ public final class EnvoyLauncher implements AutoCloseable {
             List<String> cmd = new ArrayList<>(List.of(bin.toString(),
                     "-c", configFile.toString(),
                     "--disable-hot-restart",
-                    "--log-level", options.logLevel(),
-                    "--concurrency", Integer.toString(options.concurrency()),
                     "--admin-address-path", adminFile.toString()));
+            // Envoy refuses an option given twice, so extra args override rather than repeat ours.
+            if (!options.extraArgs().contains("--log-level") && !options.extraArgs().contains("-l")) {
+                cmd.addAll(List.of("--log-level", options.logLevel()));
+            }
+            if (!options.extraArgs().contains("--concurrency")) {
+                cmd.addAll(List.of("--concurrency", Integer.toString(options.concurrency())));
+            }
             cmd.addAll(options.extraArgs());
             Process process = new ProcessBuilder(cmd)
                     .redirectErrorStream(true)
