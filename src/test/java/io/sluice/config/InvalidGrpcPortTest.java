@@ -10,7 +10,7 @@ import io.quarkus.test.QuarkusUnitTest;
 class InvalidGrpcPortTest {
 
     @RegisterExtension
-    static final QuarkusUnitTest SLUICE = BadConfigSupport.sluiceWith("quarkus.grpc.server.test-port", "70000", "quarkus.grpc.server.test-port=70000 is not a valid port");
+    static final QuarkusUnitTest SLUICE = BadConfigSupport.sluiceWith("quarkus.grpc.server.port", "70000", "quarkus.grpc.server.port=70000 is not a valid port");
 
     @Test
     void startupFailsNamingTheKey() {

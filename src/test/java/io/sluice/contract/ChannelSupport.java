@@ -15,7 +15,7 @@ abstract class ChannelSupport {
     ManagedChannel channel;
 
     static int grpcPort() {
-        return ConfigProvider.getConfig().getOptionalValue("quarkus.grpc.server.test-port", Integer.class).orElse(9001);
+        return ConfigProvider.getConfig().getValue("quarkus.grpc.server.test-port", Integer.class);
     }
 
     @BeforeEach
