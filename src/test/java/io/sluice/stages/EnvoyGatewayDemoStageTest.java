@@ -16,9 +16,9 @@ import org.junit.jupiter.api.Test;
 import io.envoyproxy.envoy.service.ext_proc.v3.ProcessingResponse;
 import io.sluice.testing.StageTestKit;
 
-class EnvoyGatewayDemoStageTest {
+public class EnvoyGatewayDemoStageTest {
 
-    static final EnvoyGatewayDemoConfig CONFIG = new EnvoyGatewayDemoConfig() {
+    public static final EnvoyGatewayDemoConfig CONFIG = new EnvoyGatewayDemoConfig() {
         @Override
         public String metadataNamespace() {
             return "io.envoyproxy.gateway.e2e";
