@@ -1,0 +1,74 @@
+package io.sluice.devmode;
+
+import java.util.Map;
+import java.util.Optional;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+import io.quarkus.arc.profile.IfBuildProfile;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.sluice.config.SluiceConfig;
+import io.vertx.core.Vertx;
+
+/**
+ * {@code ./mvnw quarkus:dev} only: an echo upstream and, when an Envoy binary is available, a local Envoy on
+ * {@code sluice.dev.envoy-port} running Envoy Gateway's task policy against this Sluice. Restarted with every
+ * live reload, so the demo always talks to the code being edited. Never fails start-up: the demo is a
+ * convenience, Sluice itself is the product.
+ */
+@ApplicationScoped
+@IfBuildProfile("dev")
+public class DevDemo {
+
+    private static final Logger LOG = Logger.getLogger(DevDemo.class);
+
+    private final Vertx vertx;
+    private final SluiceConfig config;
+    private final int grpcPort;
+    private EchoUpstream upstream;
+    private EnvoyLauncher envoy;
+
+    public DevDemo(Vertx vertx, SluiceConfig config, @ConfigProperty(name = "quarkus.grpc.server.port") int grpcPort) {
+        this.vertx = vertx;
+        this.config = config;
+        this.grpcPort = grpcPort;
+    }
+
+    void start(@Observes StartupEvent event) {
+        try {
+            upstream = new EchoUpstream(vertx);
+            int upstreamPort = upstream.startAndAwait("127.0.0.1", 0);
+            Optional<java.nio.file.Path> binary = EnvoyLauncher.findBinary();
+            if (binary.isEmpty()) {
+                LOG.warnf("Demo: echo upstream on http://127.0.0.1:%d, but no Envoy to put in front of it. %s",
+                        upstreamPort, EnvoyLauncher.missingBinaryMessage());
+                return;
+            }
+            int envoyPort = config.dev().envoyPort();
+            envoy = EnvoyLauncher.start("dev-demo", "dev/envoy-demo.yaml", Map.of(
+                    "SLUICE_GRPC_PORT", Integer.toString(grpcPort),
+                    "UPSTREAM_PORT", Integer.toString(upstreamPort),
+                    "LISTEN_PORT", Integer.toString(envoyPort),
+                    "ADMIN_PORT", "0"),
+                    EnvoyLauncher.Options.defaults().withReplaceStale(true));
+            LOG.infof("Demo: curl -v -H \"Host: www.example.com\" http://localhost:%d/myapp   (Envoy %s, log %s)",
+                    envoyPort, EnvoyLauncher.ENVOY_VERSION, envoy.logFile());
+        } catch (RuntimeException e) {
+            LOG.warnf("Demo: the local Envoy did not start, Sluice runs without it: %s", e.getMessage());
+        }
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        if (envoy != null) {
+            envoy.close();
+        }
+        if (upstream != null) {
+            upstream.close();
+        }
+    }
+}
