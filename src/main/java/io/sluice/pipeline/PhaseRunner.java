@@ -57,6 +57,12 @@ public class PhaseRunner {
         } catch (RuntimeException e) {
             hook = Uni.createFrom().failure(e);
         }
+        if (hook == Outcome.proceed()) {
+            // The shared, already-resolved "continue": nothing can time out, so skip the timer that
+            // ifNoItem() would schedule and cancel for every stage of every message.
+            turn.end();
+            return hook;
+        }
         StagePolicy policy = stage.policy();
         return hook
                 .ifNoItem().after(policy.timeout())

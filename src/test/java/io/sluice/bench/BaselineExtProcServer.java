@@ -27,7 +27,9 @@ final class BaselineExtProcServer implements AutoCloseable {
     private final Server server;
 
     BaselineExtProcServer() throws IOException {
-        server = NettyServerBuilder.forPort(0).addService(new ExternalProcessorGrpc.ExternalProcessorImplBase() {
+        // directExecutor: the handler never blocks, so it runs on the transport threads like Sluice's does,
+        // instead of paying a thread hand-off per message on grpc-java's default pool.
+        server = NettyServerBuilder.forPort(0).directExecutor().addService(new ExternalProcessorGrpc.ExternalProcessorImplBase() {
             @Override
             public StreamObserver<ProcessingRequest> process(StreamObserver<ProcessingResponse> out) {
                 return new StreamObserver<>() {

@@ -77,7 +77,9 @@ final class HeadersOnlyLoad {
             for (int i = 0; i < concurrency; i++) {
                 new Worker(stub, recorder, exchanges, recording, running, stopped).next();
             }
-            Thread.sleep(warmup.toMillis());
+            if (!warmup.isZero()) {
+                Thread.sleep(warmup.toMillis());
+            }
             recorder.reset();
             exchanges.set(0);
             recording.set(true);
