@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -379,11 +380,30 @@ public final class EnvoyLauncher implements AutoCloseable {
         Map<String, Long> all = stats("");
         Long value = all.get(name);
         if (value == null) {
-            String dotted = name.contains(".") ? name.substring(0, name.lastIndexOf('.') + 1) : "";
-            throw new IllegalArgumentException("Envoy " + this.name + " has no stat '" + name + "'. Stats under '" + dotted
-                    + "': " + all.keySet().stream().filter(k -> k.startsWith(dotted)).limit(60).toList());
+            // Envoy has thousands of stats; the nearest names are what a misspelling needs.
+            throw new IllegalArgumentException("Envoy " + this.name + " has no stat '" + name + "'. Closest: "
+                    + all.keySet().stream().sorted(Comparator.comparingInt(k -> editDistance(k, name))).limit(8).toList());
         }
         return value;
+    }
+
+    private static int editDistance(String a, String b) {
+        int[] prev = new int[b.length() + 1];
+        int[] cur = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            prev[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            cur[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int subst = prev[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+                cur[j] = Math.min(subst, Math.min(prev[j], cur[j - 1]) + 1);
+            }
+            int[] t = prev;
+            prev = cur;
+            cur = t;
+        }
+        return prev[b.length()];
     }
 
     /** {@link #counter} but 0 for a stat Envoy has not created. */
