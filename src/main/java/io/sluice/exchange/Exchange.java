@@ -115,8 +115,9 @@ public final class Exchange {
         return switch (phase) {
             case REQUEST_HEADERS -> {
                 HttpHeaders headers = request.getRequestHeaders();
-                facts.requestHeaders(headers);
-                yield new PhaseReply(phase, MutableHeaders.of(headers.getHeaders()), null, headers.getEndOfStream());
+                MutableHeaders view = MutableHeaders.of(headers.getHeaders());
+                facts.requestHeaders(view);
+                yield new PhaseReply(phase, view, null, headers.getEndOfStream());
             }
             case RESPONSE_HEADERS -> {
                 HttpHeaders headers = request.getResponseHeaders();

@@ -2,14 +2,14 @@ package io.sluice.exchange;
 
 import java.util.concurrent.atomic.AtomicLong;
 
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 
 import io.sluice.observability.ExchangeMetrics;
 import io.sluice.pipeline.PhaseRunner;
 import io.sluice.pipeline.PipelineRegistry;
 
 /** Creates the state object of each new ext_proc stream. */
-@ApplicationScoped
+@Singleton
 public class ExchangeFactory {
 
     private final AtomicLong ids = new AtomicLong();

@@ -8,7 +8,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import com.google.protobuf.Struct;
 import com.google.protobuf.Value;
 
-import io.envoyproxy.envoy.service.ext_proc.v3.HttpHeaders;
 import io.envoyproxy.envoy.service.ext_proc.v3.ProcessingRequest;
 import io.sluice.stage.ExchangeContext;
 
@@ -43,9 +42,10 @@ final class ExchangeFacts implements ExchangeContext {
         observabilityMode |= request.getObservabilityMode();
     }
 
-    void requestHeaders(HttpHeaders headers) {
+    /** The request headers as Envoy sent them; stages' changes never show here (see {@link MutableHeaders#original}). */
+    void requestHeaders(MutableHeaders headers) {
         if (requestHeaders == null) {
-            requestHeaders = MutableHeaders.of(headers.getHeaders());
+            requestHeaders = headers;
         }
     }
 
@@ -89,7 +89,7 @@ final class ExchangeFacts implements ExchangeContext {
     }
 
     private Optional<String> header(String name) {
-        return requestHeaders == null ? Optional.empty() : requestHeaders.get(name);
+        return requestHeaders == null ? Optional.empty() : requestHeaders.original(name);
     }
 
     @Override

@@ -28,12 +28,12 @@ final class MutableHeaders implements Headers {
     }
 
     private final Map<String, List<ByteString>> original;
+    /** Copied from the original on the first change only: most messages are read, not changed. */
     private Map<String, List<ByteString>> current;
     private final List<Op> ops = new ArrayList<>();
 
     private MutableHeaders(Map<String, List<ByteString>> original) {
         this.original = original;
-        this.current = copy(original);
     }
 
     static MutableHeaders of(HeaderMap map) {
@@ -55,21 +55,27 @@ final class MutableHeaders implements Headers {
         return raw(name).map(ByteString::toStringUtf8);
     }
 
+    /** The first value Envoy sent for {@code name}, whatever stages did since. */
+    Optional<String> original(String name) {
+        List<ByteString> values = original.get(HeaderRules.normalize(name));
+        return values == null || values.isEmpty() ? Optional.empty() : Optional.of(values.get(0).toStringUtf8());
+    }
+
     @Override
     public List<String> all(String name) {
-        List<ByteString> values = current.get(HeaderRules.normalize(name));
+        List<ByteString> values = view().get(HeaderRules.normalize(name));
         return values == null ? List.of() : values.stream().map(ByteString::toStringUtf8).toList();
     }
 
     @Override
     public Optional<ByteString> raw(String name) {
-        List<ByteString> values = current.get(HeaderRules.normalize(name));
+        List<ByteString> values = view().get(HeaderRules.normalize(name));
         return values == null || values.isEmpty() ? Optional.empty() : Optional.of(values.get(0));
     }
 
     @Override
     public boolean contains(String name) {
-        return current.containsKey(HeaderRules.normalize(name));
+        return view().containsKey(HeaderRules.normalize(name));
     }
 
     @Override
@@ -100,7 +106,7 @@ final class MutableHeaders implements Headers {
     void rollback(int checkpoint) {
         List<Op> kept = new ArrayList<>(ops.subList(0, checkpoint));
         ops.clear();
-        current = copy(original);
+        current = null;
         kept.forEach(this::apply);
     }
 
@@ -108,8 +114,15 @@ final class MutableHeaders implements Headers {
         return !ops.isEmpty();
     }
 
+    private Map<String, List<ByteString>> view() {
+        return current == null ? original : current;
+    }
+
     private void apply(Op op) {
         ops.add(op);
+        if (current == null) {
+            current = copy(original);
+        }
         if (op.remove()) {
             current.remove(op.name());
         } else if (op.append()) {
@@ -131,7 +144,7 @@ final class MutableHeaders implements Headers {
         ops.forEach(op -> touched.add(op.name()));
         for (String name : touched) {
             List<ByteString> before = original.getOrDefault(name, List.of());
-            List<ByteString> after = current.getOrDefault(name, List.of());
+            List<ByteString> after = view().getOrDefault(name, List.of());
             if (after.equals(before)) {
                 continue;
             }

@@ -5,7 +5,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
@@ -18,7 +18,7 @@ import io.sluice.stage.StagePolicy;
  * Sluice's own meters, next to Quarkus' gRPC ones (which time whole streams, not messages). All names are
  * documented in the README.
  */
-@ApplicationScoped
+@Singleton
 public class ExchangeMetrics {
 
     public enum End {
@@ -35,11 +35,16 @@ public class ExchangeMetrics {
     private final MeterRegistry registry;
     private final AtomicInteger active = new AtomicInteger();
     private final Map<String, Map<PhaseName, Timer>> messageTimers = new ConcurrentHashMap<>();
+    private final Map<End, Counter> streamsEnded = new java.util.EnumMap<>(End.class);
     private final DistributionSummary held;
 
     public ExchangeMetrics(MeterRegistry registry) {
         this.registry = registry;
         registry.gauge("sluice.streams.active", active);
+        for (End end : End.values()) {
+            streamsEnded.put(end, Counter.builder("sluice.streams.ended")
+                    .tag("end", end.name().toLowerCase(java.util.Locale.ROOT)).register(registry));
+        }
         this.held = DistributionSummary.builder("sluice.stream.held.messages")
                 .description("Per stream: the most messages taken from gRPC and not yet answered at any moment")
                 .register(registry);
@@ -52,8 +57,7 @@ public class ExchangeMetrics {
     public void streamEnded(End end, int maxHeldMessages) {
         active.decrementAndGet();
         held.record(maxHeldMessages);
-        Counter.builder("sluice.streams.ended").tag("end", end.name().toLowerCase(java.util.Locale.ROOT))
-                .register(registry).increment();
+        streamsEnded.get(end).increment();
     }
 
     public void messageAnswered(PhaseName phase, String pipeline, long nanos) {

@@ -3,7 +3,7 @@ package io.sluice.pipeline;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 
 import org.jboss.logging.Logger;
 
@@ -23,7 +23,7 @@ import io.sluice.stage.StagePolicy;
  * Runs a pipeline's stages over one message, one after the other, each inside its own timeout and failure
  * policy. The first immediate response ends the run; mutations accumulate in the {@link PhaseReply}.
  */
-@ApplicationScoped
+@Singleton
 public class PhaseRunner {
 
     private static final Logger LOG = Logger.getLogger(PhaseRunner.class);

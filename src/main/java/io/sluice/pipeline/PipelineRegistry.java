@@ -9,11 +9,12 @@ import java.util.Optional;
 import java.util.TreeSet;
 
 import jakarta.annotation.PostConstruct;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import jakarta.enterprise.inject.Any;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 
+import io.quarkus.arc.ClientProxy;
 import io.quarkus.runtime.Startup;
 import io.quarkus.runtime.configuration.ConfigurationException;
 import io.smallrye.common.annotation.Identifier;
@@ -27,7 +28,7 @@ import io.sluice.stage.Stage;
  * authority, then by the longest path prefix, else the default.
  */
 @Startup
-@ApplicationScoped
+@Singleton
 public class PipelineRegistry implements PipelineSelector {
 
     @Inject
@@ -60,7 +61,10 @@ public class PipelineRegistry implements PipelineSelector {
                     throw new ConfigurationException(key + ": unknown stage '" + trimmed + "'; known stages: "
                             + new TreeSet<>(stages.keySet()));
                 }
-                bound.add(new BoundStage(trimmed, stage, stage.policy()));
+                // Stages are application-scoped beans; calling them through their client proxy would cost a
+                // context lookup on every hook of every message. They live as long as the application.
+                Stage target = ClientProxy.unwrap(stage);
+                bound.add(new BoundStage(trimmed, target, target.policy()));
             }
             if (bound.isEmpty()) {
                 throw new ConfigurationException(key + " is empty: a pipeline needs at least one stage");
