@@ -5,6 +5,7 @@ import static io.sluice.testing.EnvoyMessages.header;
 import static io.sluice.testing.EnvoyMessages.observed;
 import static io.sluice.testing.EnvoyMessages.requestBody;
 import static io.sluice.testing.EnvoyMessages.requestHeaders;
+import static io.sluice.testing.EnvoyMessages.requestHeadersFor;
 import static io.sluice.testing.EnvoyMessages.requestHeadersForPath;
 import static io.sluice.testing.EnvoyMessages.requestTrailers;
 import static io.sluice.testing.EnvoyMessages.responseBody;
@@ -226,4 +227,38 @@ class ExchangeProtocolTest extends ChannelSupport {
         }
     }
 
+
+    @Test
+    void pipelineIsChosenByRouteNameThenAuthorityThenPathPrefix() {
+        // Route name wins over the path prefix of the "state" pipeline.
+        try (ExtProcClient s = stream()) {
+            s.send(withAttributes(requestHeadersForPath("/state/x", true), Map.of("xds.route_name", "deny-route")));
+            assertThat(s.next().getImmediateResponse().getStatus().getCodeValue()).isEqualTo(403);
+        }
+        // Authority (port ignored) wins over the path prefix.
+        try (ExtProcClient s = stream()) {
+            s.send(requestHeadersFor("denied.example.com:8443", "/state/x"));
+            assertThat(s.next().getImmediateResponse().getStatus().getCodeValue()).isEqualTo(403);
+        }
+        // No rule matches: the default pipeline.
+        try (ExtProcClient s = stream()) {
+            s.send(requestHeadersForPath("/anything", true));
+            assertThat(header(s.next().getRequestHeaders().getResponse().getHeaderMutation(), "x-request-ext-processed"))
+                    .isEqualTo("true");
+        }
+    }
+
+    @Test
+    void routeCacheIsClearedOnlyWithAHeaderMutationOnTheRequestPath() {
+        try (ExtProcClient s = stream()) {
+            s.send(requestHeadersForPath("/reroute", true));
+            var request = s.next().getRequestHeaders().getResponse();
+            assertThat(request.getClearRouteCache()).isTrue();
+            assertThat(header(request.getHeaderMutation(), ":path")).isEqualTo("/elsewhere");
+            s.send(responseHeaders(true));
+            var response = s.next().getResponseHeaders().getResponse();
+            assertThat(response.getClearRouteCache()).as("Envoy ignores it on the response path").isFalse();
+            assertThat(header(response.getHeaderMutation(), "x-rerouted")).isEqualTo("yes");
+        }
+    }
 }

@@ -47,6 +47,14 @@ public final class EnvoyMessages {
                 .build();
     }
 
+    /** Headers of a GET without body to {@code authority}. */
+    public static ProcessingRequest requestHeadersFor(String authority, String path) {
+        return ProcessingRequest.newBuilder()
+                .setRequestHeaders(HttpHeaders.newBuilder().setEndOfStream(true)
+                        .setHeaders(headerMap(":method", "GET", ":path", path, ":authority", authority, ":scheme", "https")))
+                .build();
+    }
+
     /** Request headers of a GET without body (end_of_stream=true), plus extra name/value pairs. */
     public static ProcessingRequest requestHeaders(String... extra) {
         return requestHeaders(true, extra);

@@ -176,4 +176,23 @@ public final class TestStages {
             return Outcome.proceed();
         }
     }
+
+    /** Rewrites the path and asks Envoy to recompute the route; on the response path Envoy would ignore it. */
+    @ApplicationScoped
+    @Identifier("reroute")
+    public static class Reroute implements Stage {
+        @Override
+        public Uni<Outcome> onRequestHeaders(HeadersPhase phase) {
+            phase.headers().set(":path", "/elsewhere");
+            phase.clearRouteCache();
+            return Outcome.proceed();
+        }
+
+        @Override
+        public Uni<Outcome> onResponseHeaders(HeadersPhase phase) {
+            phase.headers().set("x-rerouted", "yes");
+            phase.clearRouteCache();
+            return Outcome.proceed();
+        }
+    }
 }
