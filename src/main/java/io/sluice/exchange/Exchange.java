@@ -61,9 +61,17 @@ public final class Exchange {
     }
 
     Multi<ProcessingResponse> onMessage(ProcessingRequest request) {
-        return answer(request)
-                .onItem().transformToMulti(replies -> Multi.createFrom().iterable(replies))
-                .onCompletion().invoke(answered::incrementAndGet);
+        return answer(request).onItem().transformToMulti(this::handOn);
+    }
+
+    /** Counted as answered once its replies are decided: the concatenation hands them on before the next message. */
+    private Multi<ProcessingResponse> handOn(List<ProcessingResponse> replies) {
+        answered.incrementAndGet();
+        return switch (replies.size()) {
+            case 0 -> Multi.createFrom().empty();
+            case 1 -> Multi.createFrom().item(replies.get(0));
+            default -> Multi.createFrom().iterable(replies);
+        };
     }
 
     private Uni<List<ProcessingResponse>> answer(ProcessingRequest request) {
