@@ -1,6 +1,8 @@
 package io.sluice.exchange;
 
+import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 import com.google.protobuf.ByteString;
 
@@ -103,17 +105,17 @@ public final class PhaseView implements HeadersPhase, BodyPhase, TrailersPhase {
     /** Reads pass through; writes check the turn first. */
     private final class GuardedHeaders implements Headers {
         @Override
-        public java.util.Optional<String> get(String name) {
+        public Optional<String> get(String name) {
             return reply.headers.get(name);
         }
 
         @Override
-        public java.util.List<String> all(String name) {
+        public List<String> all(String name) {
             return reply.headers.all(name);
         }
 
         @Override
-        public java.util.Optional<ByteString> raw(String name) {
+        public Optional<ByteString> raw(String name) {
             return reply.headers.raw(name);
         }
 

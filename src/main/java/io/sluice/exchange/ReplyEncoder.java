@@ -1,7 +1,11 @@
 package io.sluice.exchange;
 
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.Struct;
@@ -97,13 +101,16 @@ final class ReplyEncoder {
 
     private static List<ProcessingResponse> streamedBody(PhaseReply reply) {
         ByteString chunk = reply.chunk;
+        if (chunk.isEmpty() && !reply.endOfStream) {
+            return List.of();
+        }
         List<ProcessingResponse> out = new ArrayList<>();
-        for (int offset = 0; offset < chunk.size() || (offset == 0 && reply.endOfStream); offset += MAX_STREAMED_CHUNK) {
+        int offset = 0;
+        do {
             int end = Math.min(chunk.size(), offset + MAX_STREAMED_CHUNK);
-            boolean last = end == chunk.size();
             StreamedBodyResponse streamed = StreamedBodyResponse.newBuilder()
                     .setBody(chunk.substring(offset, end))
-                    .setEndOfStream(last && reply.endOfStream)
+                    .setEndOfStream(end == chunk.size() && reply.endOfStream)
                     .build();
             BodyResponse body = BodyResponse.newBuilder()
                     .setResponse(CommonResponse.newBuilder().setBodyMutation(BodyMutation.newBuilder().setStreamedResponse(streamed)))
@@ -114,17 +121,12 @@ final class ReplyEncoder {
             } else {
                 response.setResponseBody(body);
             }
-            out.add(response.build());
-            if (chunk.isEmpty()) {
-                break;
+            if (out.isEmpty()) {
+                addMetadata(response, reply);
             }
-        }
-        if (!out.isEmpty()) {
-            ProcessingResponse first = out.get(0);
-            ProcessingResponse.Builder withMetadata = first.toBuilder();
-            addMetadata(withMetadata, reply);
-            out.set(0, withMetadata.build());
-        }
+            out.add(response.build());
+            offset = end;
+        } while (offset < chunk.size());
         return out;
     }
 
@@ -135,7 +137,7 @@ final class ReplyEncoder {
                 .setDetails(immediate.details());
         if (!immediate.headers().isEmpty()) {
             HeaderMutation.Builder headers = HeaderMutation.newBuilder();
-            java.util.Set<String> seen = new java.util.HashSet<>();
+            Set<String> seen = new HashSet<>();
             for (ImmediateReply.Header h : immediate.headers()) {
                 headers.addSetHeaders(MutableHeaders.option(h.name(), ByteString.copyFromUtf8(h.value()), !seen.add(h.name())));
             }
@@ -154,7 +156,7 @@ final class ReplyEncoder {
             return;
         }
         // Each top-level key is a namespace whose value must be a Struct.
-        java.util.Map<String, Struct.Builder> namespaces = new java.util.LinkedHashMap<>();
+        Map<String, Struct.Builder> namespaces = new LinkedHashMap<>();
         for (PhaseReply.MetadataEntry e : reply.metadata) {
             namespaces.computeIfAbsent(e.namespace(), n -> Struct.newBuilder()).putFields(e.key(), e.value());
         }
