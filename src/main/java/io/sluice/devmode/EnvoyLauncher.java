@@ -12,6 +12,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -37,8 +38,8 @@ import org.jboss.logging.Logger;
  */
 public final class EnvoyLauncher implements AutoCloseable {
 
-    /** The Envoy release the build installs and the templates are written for. */
-    public static final String ENVOY_VERSION = "1.40.0";
+    /** The Envoy release the build installs and the templates are written for (the pom's envoy.version). */
+    public static final String ENVOY_VERSION = pinnedVersion();
     public static final String BIN_ENV = "ENVOY_BIN";
     public static final String BIN_PROPERTY = "envoy.bin";
 
@@ -110,6 +111,22 @@ public final class EnvoyLauncher implements AutoCloseable {
     // ---------------------------------------------------------------- binary
 
     /** Where the build installs Envoy: {@code <working dir>/.envoy/<version>/envoy/_bin/envoy}. */
+    private static String pinnedVersion() {
+        try (var in = EnvoyLauncher.class.getResourceAsStream("/META-INF/sluice-envoy.properties")) {
+            Properties p = new Properties();
+            if (in != null) {
+                p.load(in);
+            }
+            String version = p.getProperty("version", "");
+            if (version.isBlank() || version.startsWith("$")) {
+                throw new IllegalStateException("META-INF/sluice-envoy.properties was not filtered by the build");
+            }
+            return version;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     public static Path defaultInstallPath() {
         return workingDir().resolve(".envoy").resolve(ENVOY_VERSION).resolve("envoy").resolve("_bin").resolve("envoy");
     }
