@@ -55,7 +55,7 @@ public final class Exchange {
         return requests.onItem().transformToMultiAndConcatenate(this::onMessage);
     }
 
-    /** Messages whose replies (none, one or several) have all been handed on. */
+    /** Messages whose replies (none, one or several) are decided and handed to the concatenation. */
     public int answeredMessages() {
         return answered.get();
     }
