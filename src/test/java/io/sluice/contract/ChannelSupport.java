@@ -8,6 +8,7 @@ import org.junit.jupiter.api.BeforeEach;
 
 import io.grpc.ManagedChannel;
 import io.grpc.netty.NettyChannelBuilder;
+import io.sluice.testing.ExtProcClient;
 
 /** A plaintext HTTP/2 channel to the Sluice under test, like Envoy's ext_proc cluster. */
 abstract class ChannelSupport {

@@ -27,6 +27,7 @@ import io.envoyproxy.envoy.service.ext_proc.v3.ProcessingResponse.ResponseCase;
 import io.grpc.Status;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.sluice.testing.ExtProcClient;
 import io.sluice.testing.FreeGrpcPort;
 
 /** Legal sequences: exactly one matching reply per message, in order per direction. */

@@ -19,6 +19,7 @@ import io.envoyproxy.envoy.extensions.filters.http.ext_proc.v3.ProcessingMode.Bo
 import io.envoyproxy.envoy.service.ext_proc.v3.ProcessingResponse.ResponseCase;
 import io.grpc.Status;
 import io.quarkus.test.junit.QuarkusTest;
+import io.sluice.testing.ExtProcClient;
 
 /**
  * A client that floods a stream with body chunks against a deliberately slow stage: gRPC flow control must

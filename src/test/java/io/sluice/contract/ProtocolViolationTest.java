@@ -18,6 +18,7 @@ import io.envoyproxy.envoy.service.ext_proc.v3.ProcessingRequest;
 import io.envoyproxy.envoy.service.ext_proc.v3.ProcessingResponse.ResponseCase;
 import io.grpc.Status;
 import io.quarkus.test.junit.QuarkusTest;
+import io.sluice.testing.ExtProcClient;
 
 /** A message that breaks the protocol ends only its own stream, with a status naming the message and state. */
 @QuarkusTest

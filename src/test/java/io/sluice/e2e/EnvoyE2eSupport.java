@@ -1,14 +1,19 @@
 package io.sluice.e2e;
 
+import java.time.Duration;
 import java.util.Map;
 
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.AfterAll;
 
+import io.grpc.ManagedChannel;
+import io.grpc.netty.NettyChannelBuilder;
 import io.restassured.RestAssured;
 import io.restassured.specification.RequestSpecification;
 import io.sluice.devmode.EchoUpstream;
 import io.sluice.devmode.EnvoyLauncher;
+import io.sluice.testing.EnvoyMessages;
+import io.sluice.testing.ExtProcClient;
 
 /**
  * A real Envoy in front of a real echo upstream, with its ext_proc cluster pointing at the Sluice that
@@ -22,6 +27,7 @@ public abstract class EnvoyE2eSupport {
     protected static EnvoyLauncher envoy;
 
     protected static void startEnvoy(String template) {
+        warmUpSluice();
         upstream = EchoUpstream.standalone();
         int upstreamPort = upstream.startAndAwait("127.0.0.1", 0);
         envoy = EnvoyLauncher.start("e2e-" + template, "envoy/" + template + ".yaml", Map.of(
@@ -29,6 +35,21 @@ public abstract class EnvoyE2eSupport {
                 "UPSTREAM_PORT", Integer.toString(upstreamPort),
                 "LISTEN_PORT", "0",
                 "ADMIN_PORT", "0"));
+    }
+
+    /**
+     * One exchange straight to Sluice before Envoy starts: the first call into a cold JVM (class loading, JIT)
+     * can take longer than the templates' 1 s message_timeout, which would turn a test's first request into
+     * Envoy's 504 for reasons that have nothing to do with what the test checks.
+     */
+    private static void warmUpSluice() {
+        ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", sluiceGrpcPort()).usePlaintext().build();
+        try (ExtProcClient stream = ExtProcClient.open(channel)) {
+            stream.send(EnvoyMessages.requestHeaders(true));
+            stream.next(Duration.ofSeconds(30));
+        } finally {
+            channel.shutdownNow();
+        }
     }
 
     @AfterAll

@@ -1,4 +1,4 @@
-package io.sluice.contract;
+package io.sluice.testing;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -19,7 +19,7 @@ import io.grpc.stub.ClientResponseObserver;
  * Speaks to Sluice's gRPC server the way Envoy's ext_proc filter does, one stream per exchange, for contract
  * tests. Not a substitute for the real Envoy (see the e2e package), but it can break the protocol on purpose.
  */
-final class ExtProcClient implements AutoCloseable {
+public final class ExtProcClient implements AutoCloseable {
 
     private final ClientCallStreamObserver<ProcessingRequest> requests;
     private final LinkedBlockingQueue<ProcessingResponse> responses = new LinkedBlockingQueue<>();
@@ -52,11 +52,11 @@ final class ExtProcClient implements AutoCloseable {
         this.requests = started.join();
     }
 
-    static ExtProcClient open(ManagedChannel channel) {
+    public static ExtProcClient open(ManagedChannel channel) {
         return new ExtProcClient(channel);
     }
 
-    ExtProcClient send(ProcessingRequest request) {
+    public ExtProcClient send(ProcessingRequest request) {
         if (!requests.isReady()) {
             becameNotReady = true;
         }
@@ -64,7 +64,7 @@ final class ExtProcClient implements AutoCloseable {
         return this;
     }
 
-    boolean isReady() {
+    public boolean isReady() {
         boolean ready = requests.isReady();
         if (!ready) {
             becameNotReady = true;
@@ -73,15 +73,15 @@ final class ExtProcClient implements AutoCloseable {
     }
 
     /** True once gRPC flow control told this client to stop sending at least once. */
-    boolean sawBackpressure() {
+    public boolean sawBackpressure() {
         return becameNotReady;
     }
 
-    ProcessingResponse next() {
+    public ProcessingResponse next() {
         return next(Duration.ofSeconds(5));
     }
 
-    ProcessingResponse next(Duration timeout) {
+    public ProcessingResponse next(Duration timeout) {
         try {
             ProcessingResponse r = responses.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
             if (r == null) {
@@ -95,21 +95,21 @@ final class ExtProcClient implements AutoCloseable {
     }
 
     /** Replies received so far, without waiting. */
-    List<ProcessingResponse> drain() {
+    public List<ProcessingResponse> drain() {
         List<ProcessingResponse> out = new ArrayList<>();
         responses.drainTo(out);
         return out;
     }
 
-    void halfClose() {
+    public void halfClose() {
         requests.onCompleted();
     }
 
-    void cancel() {
+    public void cancel() {
         requests.cancel("exchange ended", null);
     }
 
-    Status awaitClose() {
+    public Status awaitClose() {
         try {
             return closed.get(10, TimeUnit.SECONDS);
         } catch (Exception e) {
@@ -117,7 +117,7 @@ final class ExtProcClient implements AutoCloseable {
         }
     }
 
-    boolean isClosed() {
+    public boolean isClosed() {
         return closed.isDone();
     }
 
