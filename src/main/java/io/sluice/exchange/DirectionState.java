@@ -1,6 +1,7 @@
 package io.sluice.exchange;
 
 import java.util.EnumSet;
+import java.util.Optional;
 import java.util.Set;
 
 import io.envoyproxy.envoy.extensions.filters.http.ext_proc.v3.ProcessingMode.BodySendMode;
@@ -26,6 +27,9 @@ final class DirectionState {
     /** Empty while no body mode was announced: then any body sequence is accepted. */
     private final Set<BodySendMode> possibleBodyModes = EnumSet.noneOf(BodySendMode.class);
 
+    /** The headers as Envoy holds them after Sluice's headers reply; null until then. */
+    private MutableHeaders headersAfterReply;
+
     DirectionState(Direction direction) {
         this.direction = direction;
     }
@@ -50,6 +54,22 @@ final class DirectionState {
             return BodySendMode.FULL_DUPLEX_STREAMED;
         }
         return possibleBodyModes.stream().filter(m -> m != BodySendMode.NONE).findFirst().orElse(BodySendMode.STREAMED);
+    }
+
+    void headersHeld(MutableHeaders afterReply) {
+        this.headersAfterReply = afterReply;
+    }
+
+    /**
+     * A fresh view of the headers for a body message, when Envoy still holds them and applies a header mutation
+     * in the body reply: BUFFERED and BUFFERED_PARTIAL after a headers message. Empty otherwise (STREAMED and
+     * FULL_DUPLEX_STREAMED have sent the headers on already; with header mode SKIP Sluice never saw them).
+     */
+    Optional<MutableHeaders> heldHeaders() {
+        BodySendMode mode = replyBodyMode();
+        boolean held = mode == BodySendMode.BUFFERED || mode == BodySendMode.BUFFERED_PARTIAL;
+        return held && headersAfterReply != null ? Optional.of(headersAfterReply.afterChanges())
+                : Optional.empty();
     }
 
     void accept(PhaseName phase, boolean endOfStream) {

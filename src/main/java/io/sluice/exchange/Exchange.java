@@ -3,8 +3,6 @@ package io.sluice.exchange;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import com.google.protobuf.ByteString;
-
 import io.envoyproxy.envoy.service.ext_proc.v3.HttpBody;
 import io.envoyproxy.envoy.service.ext_proc.v3.HttpHeaders;
 import io.envoyproxy.envoy.service.ext_proc.v3.ProcessingRequest;
@@ -115,7 +113,11 @@ public final class Exchange {
                 reply.modeOverride.requestBody().ifPresent(requestPath::overrideRequested);
                 reply.modeOverride.responseBody().ifPresent(responsePath::overrideRequested);
             }
-            return ReplyEncoder.encode(reply, state(phase.direction()).replyBodyMode(), announcedModes);
+            DirectionState direction = state(phase.direction());
+            if (phase.kind() == PhaseName.Kind.HEADERS) {
+                direction.headersHeld(reply.headers);
+            }
+            return ReplyEncoder.encode(reply, direction.replyBodyMode(), announcedModes);
         });
     }
 
@@ -131,8 +133,8 @@ public final class Exchange {
                 HttpHeaders headers = request.getResponseHeaders();
                 yield new PhaseReply(phase, MutableHeaders.of(headers.getHeaders()), null, headers.getEndOfStream());
             }
-            case REQUEST_BODY -> body(phase, request.getRequestBody());
-            case RESPONSE_BODY -> body(phase, request.getResponseBody());
+            case REQUEST_BODY -> body(phase, request.getRequestBody(), requestPath);
+            case RESPONSE_BODY -> body(phase, request.getResponseBody(), responsePath);
             case REQUEST_TRAILERS -> new PhaseReply(phase, MutableHeaders.of(request.getRequestTrailers().getTrailers()),
                     null, true);
             case RESPONSE_TRAILERS -> new PhaseReply(phase, MutableHeaders.of(request.getResponseTrailers().getTrailers()),
@@ -140,9 +142,9 @@ public final class Exchange {
         };
     }
 
-    private static PhaseReply body(PhaseName phase, HttpBody body) {
-        ByteString chunk = body.getBody();
-        return new PhaseReply(phase, null, chunk, body.getEndOfStream());
+    /** Headers come with a body message only while Envoy still holds them (BUFFERED modes, headers sent). */
+    private static PhaseReply body(PhaseName phase, HttpBody body, DirectionState direction) {
+        return new PhaseReply(phase, direction.heldHeaders().orElse(null), body.getBody(), body.getEndOfStream());
     }
 
     private void announce(ProtocolConfiguration config) {

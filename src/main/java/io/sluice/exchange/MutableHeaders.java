@@ -99,6 +99,11 @@ final class MutableHeaders implements Headers {
         return this;
     }
 
+    /** A new map whose original is this one with every change applied: what Envoy holds after the reply. */
+    MutableHeaders afterChanges() {
+        return new MutableHeaders(current == null ? original : copy(current));
+    }
+
     int checkpoint() {
         return ops.size();
     }

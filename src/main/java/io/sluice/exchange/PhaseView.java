@@ -47,7 +47,13 @@ public final class PhaseView implements HeadersPhase, BodyPhase, TrailersPhase {
 
     @Override
     public Headers headers() {
-        requireKind(PhaseName.Kind.HEADERS, "headers()");
+        if (reply.phase.kind() == PhaseName.Kind.BODY && guardedHeaders == null) {
+            throw new IllegalStateException("headers() on " + reply.phase.wireName() + ": Envoy has already sent the "
+                    + "headers on; only BUFFERED and BUFFERED_PARTIAL bodies come while Envoy still holds them");
+        }
+        if (reply.phase.kind() == PhaseName.Kind.TRAILERS) {
+            throw new IllegalStateException("headers() is not available on " + reply.phase.wireName() + "; use trailers()");
+        }
         return guardedHeaders;
     }
 

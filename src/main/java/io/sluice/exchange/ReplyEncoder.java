@@ -74,6 +74,17 @@ final class ReplyEncoder {
                 if (reply.chunkChanged()) {
                     common.setBodyMutation(reply.chunk.isEmpty() ? BodyMutation.newBuilder().setClearBody(true)
                             : BodyMutation.newBuilder().setBody(reply.chunk));
+                    // BUFFERED with headers sent is the one mode where Envoy keeps content-length and answers 500
+                    // when it does not match the replaced body (in the others it strips the header).
+                    if (bodyMode == BodySendMode.BUFFERED && reply.headers != null && reply.headers.contains("content-length")) {
+                        reply.headers.set("content-length", Integer.toString(reply.chunk.size()));
+                    }
+                }
+                if (reply.headers != null) {
+                    HeaderMutation mutation = reply.headers.toMutation();
+                    if (!isEmpty(mutation)) {
+                        common.setHeaderMutation(mutation);
+                    }
                 }
                 BodyResponse body = BodyResponse.newBuilder().setResponse(common).build();
                 if (reply.phase.direction() == Direction.REQUEST) {

@@ -16,4 +16,13 @@ public interface BodyPhase extends Phase {
 
     /** Empties this chunk. */
     void clearChunk();
+
+    /**
+     * The message's headers, changeable in BUFFERED and BUFFERED_PARTIAL modes, where Envoy still holds them and
+     * applies the body reply's header mutation. In BUFFERED mode Sluice keeps {@code content-length} right when
+     * a stage changes the body.
+     *
+     * @throws IllegalStateException in STREAMED and FULL_DUPLEX_STREAMED modes, where Envoy has sent them on
+     */
+    Headers headers();
 }

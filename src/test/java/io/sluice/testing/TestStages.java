@@ -195,4 +195,28 @@ public final class TestStages {
             return Outcome.proceed();
         }
     }
+
+    /** Makes every body longer, so that content-length must follow. */
+    @ApplicationScoped
+    @Identifier("grow-body")
+    public static class GrowBody implements Stage {
+        public static final String SUFFIX = "+grown-by-sluice";
+
+        @Override
+        public Uni<Outcome> onRequestBody(BodyPhase phase) {
+            return grow(phase);
+        }
+
+        @Override
+        public Uni<Outcome> onResponseBody(BodyPhase phase) {
+            return grow(phase);
+        }
+
+        private static Uni<Outcome> grow(BodyPhase phase) {
+            if (phase.endOfStream()) {
+                phase.replaceChunk(phase.chunk().concat(ByteString.copyFromUtf8(SUFFIX)));
+            }
+            return Outcome.proceed();
+        }
+    }
 }
