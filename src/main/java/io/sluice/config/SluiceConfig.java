@@ -30,6 +30,14 @@ public interface SluiceConfig {
          */
         @WithDefault("8")
         int maxInFlight();
+
+        /**
+         * The largest ProcessingRequest Sluice takes, body included; a larger one ends its stream with
+         * RESOURCE_EXHAUSTED naming this key. Keep it above Envoy's buffer limit (BUFFERED bodies come whole) and
+         * below {@code quarkus.grpc.server.max-inbound-message-size}, beyond which gRPC resets the stream instead.
+         */
+        @WithDefault("8388608")
+        int maxMessageBytes();
     }
 
     interface PipelineDefinition {

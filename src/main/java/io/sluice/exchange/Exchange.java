@@ -36,12 +36,15 @@ public final class Exchange {
     private boolean firstMessage = true;
     private volatile boolean answeredImmediately;
     private final AtomicInteger answered = new AtomicInteger();
+    private final int maxMessageBytes;
 
-    public Exchange(String id, PipelineSelector pipelines, PhaseRunner runner, ExchangeMetrics metrics) {
+    public Exchange(String id, PipelineSelector pipelines, PhaseRunner runner, ExchangeMetrics metrics,
+            int maxMessageBytes) {
         this.facts = new ExchangeFacts(id);
         this.pipelines = pipelines;
         this.runner = runner;
         this.metrics = metrics;
+        this.maxMessageBytes = maxMessageBytes;
     }
 
     public String id() {
@@ -82,6 +85,11 @@ public final class Exchange {
         PhaseReply reply;
         try {
             phase = PhaseName.of(request);
+            int size = request.getSerializedSize();
+            if (size > maxMessageBytes) {
+                throw ProtocolViolation.overLimit(phase.wireName() + " of " + size + " bytes exceeds "
+                        + "sluice.exchange.max-message-bytes=" + maxMessageBytes);
+            }
             facts.absorb(request);
             if (firstMessage) {
                 firstMessage = false;

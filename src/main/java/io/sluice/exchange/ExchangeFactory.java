@@ -4,6 +4,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import jakarta.inject.Singleton;
 
+import io.sluice.config.SluiceConfig;
 import io.sluice.observability.ExchangeMetrics;
 import io.sluice.pipeline.PhaseRunner;
 import io.sluice.pipeline.PipelineRegistry;
@@ -17,13 +18,16 @@ public class ExchangeFactory {
     private final PhaseRunner runner;
     private final ExchangeMetrics metrics;
 
-    public ExchangeFactory(PipelineRegistry pipelines, PhaseRunner runner, ExchangeMetrics metrics) {
+    private final int maxMessageBytes;
+
+    public ExchangeFactory(PipelineRegistry pipelines, PhaseRunner runner, ExchangeMetrics metrics, SluiceConfig config) {
         this.pipelines = pipelines;
         this.runner = runner;
         this.metrics = metrics;
+        this.maxMessageBytes = config.exchange().maxMessageBytes();
     }
 
     public Exchange create() {
-        return new Exchange("x" + Long.toString(ids.incrementAndGet(), 36), pipelines, runner, metrics);
+        return new Exchange("x" + Long.toString(ids.incrementAndGet(), 36), pipelines, runner, metrics, maxMessageBytes);
     }
 }

@@ -102,4 +102,22 @@ class ProtocolViolationTest extends ChannelSupport {
             assertThat(healthy.awaitClose().getCode()).isEqualTo(Status.Code.OK);
         }
     }
+
+    @Test
+    void aChunkOverTheMessageSizeLimitEndsOnlyItsStreamNamingTheLimit() {
+        try (ExtProcClient healthy = stream(); ExtProcClient big = stream()) {
+            healthy.send(first(requestHeaders(false), BodySendMode.STREAMED, BodySendMode.NONE));
+            assertThat(healthy.next().getResponseCase()).isEqualTo(ResponseCase.REQUEST_HEADERS);
+
+            big.send(first(requestHeaders(false), BodySendMode.STREAMED, BodySendMode.NONE));
+            assertThat(big.next().getResponseCase()).isEqualTo(ResponseCase.REQUEST_HEADERS);
+            big.send(requestBody(com.google.protobuf.ByteString.copyFrom(new byte[9 * 1024 * 1024]), true));
+            Status status = big.awaitClose();
+            assertThat(status.getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+            assertThat(status.getDescription()).contains("request_body of").contains("sluice.exchange.max-message-bytes=8388608");
+
+            healthy.send(requestBody("fine", true));
+            assertThat(healthy.next().getResponseCase()).isEqualTo(ResponseCase.REQUEST_BODY);
+        }
+    }
 }
