@@ -1,0 +1,103 @@
+package io.sluice.stages;
+
+import java.io.IOException;
+import java.util.Locale;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.jboss.logging.Logger;
+
+import com.google.protobuf.ByteString;
+
+import io.smallrye.common.annotation.Identifier;
+import io.smallrye.mutiny.Uni;
+import io.sluice.stage.BodyPhase;
+import io.sluice.stage.ExchangeContext;
+import io.sluice.stage.HeadersPhase;
+import io.sluice.stage.ImmediateReply;
+import io.sluice.stage.Outcome;
+import io.sluice.stage.Stage;
+import io.sluice.stage.StagePolicy;
+
+/**
+ * Masks named fields in JSON bodies. A body streamed in chunks is held (each early chunk is answered empty) and
+ * the whole redacted document goes out with the last chunk; a BUFFERED body comes whole, and Sluice fixes its
+ * content-length. A body that is not JSON passes unchanged, with one warning.
+ */
+@ApplicationScoped
+@Identifier("json-redact")
+public class JsonRedactStage implements Stage {
+
+    private static final Logger LOG = Logger.getLogger(JsonRedactStage.class);
+    private static final ExchangeContext.Key<ByteString.Output> REQUEST = ExchangeContext.Key.of("json-redact.request", ByteString.Output.class);
+    private static final ExchangeContext.Key<ByteString.Output> RESPONSE = ExchangeContext.Key.of("json-redact.response", ByteString.Output.class);
+
+    private final JsonRedactConfig config;
+    private final JsonRedaction redaction;
+
+    public JsonRedactStage(JsonRedactConfig config) {
+        this.config = config;
+        this.redaction = new JsonRedaction(config.fields(), config.mask());
+    }
+
+    @Override
+    public Uni<Outcome> onRequestHeaders(HeadersPhase phase) {
+        return arm(phase, "request", REQUEST);
+    }
+
+    @Override
+    public Uni<Outcome> onResponseHeaders(HeadersPhase phase) {
+        return arm(phase, "response", RESPONSE);
+    }
+
+    @Override
+    public Uni<Outcome> onRequestBody(BodyPhase phase) {
+        return redact(phase, REQUEST, 413);
+    }
+
+    @Override
+    public Uni<Outcome> onResponseBody(BodyPhase phase) {
+        return redact(phase, RESPONSE, 502);
+    }
+
+    private Uni<Outcome> arm(HeadersPhase phase, String direction, ExchangeContext.Key<ByteString.Output> key) {
+        String type = phase.headers().get("content-type").orElse("").toLowerCase(Locale.ROOT);
+        boolean json = type.startsWith("application/json") || type.contains("+json");
+        if (json && config.directions().contains(direction)) {
+            phase.exchange().put(key, ByteString.newOutput());
+        }
+        return Outcome.proceed();
+    }
+
+    private Uni<Outcome> redact(BodyPhase phase, ExchangeContext.Key<ByteString.Output> key, int tooLargeStatus) {
+        ByteString.Output held = phase.exchange().get(key).orElse(null);
+        if (held == null) {
+            return Outcome.proceed();
+        }
+        if (held.size() + phase.chunk().size() > config.maxBodyBytes()) {
+            return Outcome.respond(ImmediateReply.status(tooLargeStatus).header("content-type", "text/plain")
+                    .body("JSON body over " + config.maxBodyBytes() + " bytes cannot be redacted\n")
+                    .details("sluice_json_redact_body_too_large").build());
+        }
+        byte[] chunk = phase.chunk().toByteArray();
+        held.write(chunk, 0, chunk.length);
+        if (!phase.endOfStream()) {
+            phase.clearChunk();
+            return Outcome.proceed();
+        }
+        byte[] body = held.toByteString().toByteArray();
+        phase.exchange().put(key, null);
+        try {
+            phase.replaceChunk(ByteString.copyFrom(redaction.redact(body)));
+        } catch (IOException notJson) {
+            LOG.warnf("[%s] body declared JSON is not: %s; passed unchanged", phase.exchange().id(), notJson.getMessage());
+            phase.replaceChunk(ByteString.copyFrom(body));
+        }
+        return Outcome.proceed();
+    }
+
+    @Override
+    public StagePolicy policy() {
+        return config;
+    }
+}
