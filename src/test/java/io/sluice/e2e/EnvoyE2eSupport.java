@@ -42,7 +42,7 @@ public abstract class EnvoyE2eSupport {
      * can take longer than the templates' 1 s message_timeout, which would turn a test's first request into
      * Envoy's 504 for reasons that have nothing to do with what the test checks.
      */
-    private static void warmUpSluice() {
+    protected static void warmUpSluice() {
         ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", sluiceGrpcPort()).usePlaintext().build();
         try (ExtProcClient stream = ExtProcClient.open(channel)) {
             stream.send(EnvoyMessages.requestHeaders(true));

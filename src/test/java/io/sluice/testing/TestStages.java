@@ -219,4 +219,15 @@ public final class TestStages {
             return Outcome.proceed();
         }
     }
+
+    /** Upper-cases request bodies only, so that the upstream's JSON answer reaches the client intact. */
+    @ApplicationScoped
+    @Identifier("upper-request-body")
+    public static class UpperRequestBody implements Stage {
+        @Override
+        public Uni<Outcome> onRequestBody(BodyPhase phase) {
+            phase.replaceChunk(ByteString.copyFromUtf8(phase.chunk().toStringUtf8().toUpperCase(Locale.ROOT)));
+            return Outcome.proceed();
+        }
+    }
 }
