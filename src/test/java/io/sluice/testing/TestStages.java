@@ -230,4 +230,15 @@ public final class TestStages {
             return Outcome.proceed();
         }
     }
+
+    /** Tags response trailers, e.g. a gRPC response's. */
+    @ApplicationScoped
+    @Identifier("trailer-tag")
+    public static class TrailerTag implements Stage {
+        @Override
+        public Uni<Outcome> onResponseTrailers(io.sluice.stage.TrailersPhase phase) {
+            phase.trailers().set("x-sluice-trailer", "seen grpc-status " + phase.trailers().get("grpc-status").orElse("?"));
+            return Outcome.proceed();
+        }
+    }
 }
