@@ -56,6 +56,12 @@ final class DirectionState {
         return possibleBodyModes.stream().filter(m -> m != BodySendMode.NONE).findFirst().orElse(BodySendMode.STREAMED);
     }
 
+    /** BUFFERED and BUFFERED_PARTIAL send at most one body message per direction. */
+    boolean sendsBodyAsOneMessage() {
+        BodySendMode mode = replyBodyMode();
+        return mode == BodySendMode.BUFFERED || mode == BodySendMode.BUFFERED_PARTIAL;
+    }
+
     void headersHeld(MutableHeaders afterReply) {
         this.headersAfterReply = afterReply;
     }
@@ -66,9 +72,7 @@ final class DirectionState {
      * FULL_DUPLEX_STREAMED have sent the headers on already; with header mode SKIP Sluice never saw them).
      */
     Optional<MutableHeaders> heldHeaders() {
-        BodySendMode mode = replyBodyMode();
-        boolean held = mode == BodySendMode.BUFFERED || mode == BodySendMode.BUFFERED_PARTIAL;
-        return held && headersAfterReply != null ? Optional.of(headersAfterReply.afterChanges())
+        return sendsBodyAsOneMessage() && headersAfterReply != null ? Optional.of(headersAfterReply.afterChanges())
                 : Optional.empty();
     }
 

@@ -152,7 +152,9 @@ public final class Exchange {
 
     /** Headers come with a body message only while Envoy still holds them (BUFFERED modes, headers sent). */
     private static PhaseReply body(PhaseName phase, HttpBody body, DirectionState direction) {
-        return new PhaseReply(phase, direction.heldHeaders().orElse(null), body.getBody(), body.getEndOfStream());
+        PhaseReply reply = new PhaseReply(phase, direction.heldHeaders().orElse(null), body.getBody(), body.getEndOfStream());
+        reply.lastMessage = body.getEndOfStream() || direction.sendsBodyAsOneMessage();
+        return reply;
     }
 
     private void announce(ProtocolConfiguration config) {

@@ -26,6 +26,8 @@ public final class PhaseReply {
     final PhaseName phase;
     final MutableHeaders headers;
     final boolean endOfStream;
+    /** No further body message will come in this direction (see {@link io.sluice.stage.BodyPhase#lastMessage()}). */
+    boolean lastMessage;
     private final ByteString originalChunk;
     ByteString chunk;
     final List<MetadataEntry> metadata = new ArrayList<>();

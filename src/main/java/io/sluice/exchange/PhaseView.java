@@ -69,6 +69,12 @@ public final class PhaseView implements HeadersPhase, BodyPhase, TrailersPhase {
     }
 
     @Override
+    public boolean lastMessage() {
+        requireKind(PhaseName.Kind.BODY, "lastMessage()");
+        return reply.lastMessage;
+    }
+
+    @Override
     public void clearRouteCache() {
         requireKind(PhaseName.Kind.HEADERS, "clearRouteCache()");
         reply.requireActive(turn, "clear the route cache");

@@ -11,6 +11,13 @@ public interface BodyPhase extends Phase {
     /** True on the last chunk when no trailers follow. */
     boolean endOfStream();
 
+    /**
+     * True when no further body message will come in this direction: at end of stream, and on the one message
+     * of BUFFERED and BUFFERED_PARTIAL modes (even when trailers follow, or the rest of a partial body flows past
+     * Sluice). A stage that holds data back must release it here, or it is lost.
+     */
+    boolean lastMessage();
+
     /** Replaces this chunk for the next stages and for Envoy. */
     void replaceChunk(ByteString replacement);
 

@@ -29,8 +29,8 @@ import io.sluice.stage.StagePolicy;
 public class JsonRedactStage implements Stage {
 
     private static final Logger LOG = Logger.getLogger(JsonRedactStage.class);
-    private static final ExchangeContext.Key<ByteString.Output> REQUEST = ExchangeContext.Key.of("json-redact.request", ByteString.Output.class);
-    private static final ExchangeContext.Key<ByteString.Output> RESPONSE = ExchangeContext.Key.of("json-redact.response", ByteString.Output.class);
+    private static final ExchangeContext.Key<Held> REQUEST = ExchangeContext.Key.of("json-redact.request", Held.class);
+    private static final ExchangeContext.Key<Held> RESPONSE = ExchangeContext.Key.of("json-redact.response", Held.class);
 
     private final JsonRedactConfig config;
     private final JsonRedaction redaction;
@@ -60,40 +60,43 @@ public class JsonRedactStage implements Stage {
         return redact(phase, RESPONSE, 502);
     }
 
-    private Uni<Outcome> arm(HeadersPhase phase, String direction, ExchangeContext.Key<ByteString.Output> key) {
+    private Uni<Outcome> arm(HeadersPhase phase, String direction, ExchangeContext.Key<Held> key) {
         String type = phase.headers().get("content-type").orElse("").toLowerCase(Locale.ROOT);
         boolean json = type.startsWith("application/json") || type.contains("+json");
         if (json && config.directions().contains(direction)) {
-            phase.exchange().put(key, ByteString.newOutput());
+            phase.exchange().put(key, new Held());
         }
         return Outcome.proceed();
     }
 
-    private Uni<Outcome> redact(BodyPhase phase, ExchangeContext.Key<ByteString.Output> key, int tooLargeStatus) {
-        ByteString.Output held = phase.exchange().get(key).orElse(null);
+    private Uni<Outcome> redact(BodyPhase phase, ExchangeContext.Key<Held> key, int tooLargeStatus) {
+        Held held = phase.exchange().get(key).orElse(null);
         if (held == null) {
             return Outcome.proceed();
         }
-        if (held.size() + phase.chunk().size() > config.maxBodyBytes()) {
+        if (held.body.size() + phase.chunk().size() > config.maxBodyBytes()) {
             return Outcome.respond(ImmediateReply.status(tooLargeStatus).header("content-type", "text/plain")
                     .body("JSON body over " + config.maxBodyBytes() + " bytes cannot be redacted\n")
                     .details("sluice_json_redact_body_too_large").build());
         }
-        byte[] chunk = phase.chunk().toByteArray();
-        held.write(chunk, 0, chunk.length);
-        if (!phase.endOfStream()) {
+        held.body = held.body.concat(phase.chunk());
+        if (!phase.lastMessage()) {
             phase.clearChunk();
             return Outcome.proceed();
         }
-        byte[] body = held.toByteString().toByteArray();
         phase.exchange().put(key, null);
         try {
-            phase.replaceChunk(ByteString.copyFrom(redaction.redact(body)));
+            phase.replaceChunk(ByteString.copyFrom(redaction.redact(held.body.toByteArray())));
         } catch (IOException notJson) {
             LOG.warnf("[%s] body declared JSON is not: %s; passed unchanged", phase.exchange().id(), notJson.getMessage());
-            phase.replaceChunk(ByteString.copyFrom(body));
+            phase.replaceChunk(held.body);
         }
         return Outcome.proceed();
+    }
+
+    /** The chunks seen so far, joined without copying (a rope); copied once, at the end, for the parser. */
+    static final class Held {
+        ByteString body = ByteString.EMPTY;
     }
 
     @Override

@@ -68,7 +68,7 @@ public class TextReplaceStage implements Stage {
     }
 
     private static Uni<Outcome> rewrite(BodyPhase phase, ExchangeContext.Key<Rewriters> key) {
-        phase.exchange().get(key).ifPresent(rewriters -> phase.replaceChunk(rewriters.push(phase.chunk(), phase.endOfStream())));
+        phase.exchange().get(key).ifPresent(rewriters -> phase.replaceChunk(rewriters.push(phase.chunk(), phase.lastMessage())));
         return Outcome.proceed();
     }
 

@@ -101,4 +101,14 @@ class JsonRedactStageTest {
                 requestBody(DOC.substring(30), true));
         assertThat(replies.get(2).getImmediateResponse().getStatus().getCodeValue()).isEqualTo(413);
     }
+
+    @Test
+    void aBufferedBodyFollowedByTrailersIsRedactedNotHeldForever() {
+        List<ProcessingResponse> replies = kit.exchange(
+                first(requestHeaders(false, "content-type", "application/json"), BodySendMode.BUFFERED, BodySendMode.NONE),
+                requestBody(DOC, false),
+                io.sluice.testing.EnvoyMessages.requestTrailers("x-checksum", "1"));
+        assertThat(replies.get(1).getRequestBody().getResponse().getBodyMutation().getBody().toStringUtf8())
+                .contains("\"password\":\"***\"").doesNotContain("hunter2");
+    }
 }

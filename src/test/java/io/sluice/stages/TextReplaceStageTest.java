@@ -1,0 +1,83 @@
+package io.sluice.stages;
+
+import static io.sluice.testing.EnvoyMessages.first;
+import static io.sluice.testing.EnvoyMessages.requestBody;
+import static io.sluice.testing.EnvoyMessages.requestHeaders;
+import static io.sluice.testing.EnvoyMessages.requestTrailers;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+
+import org.junit.jupiter.api.Test;
+
+import io.envoyproxy.envoy.extensions.filters.http.ext_proc.v3.ProcessingMode.BodySendMode;
+import io.envoyproxy.envoy.service.ext_proc.v3.ProcessingResponse;
+import io.sluice.testing.StageTestKit;
+
+class TextReplaceStageTest {
+
+    static TextReplaceConfig config() {
+        return new TextReplaceConfig() {
+            public List<Rule> rules() {
+                return List.of(TextRewritePropertiesTest.rule("secret", null, "[x]"));
+            }
+
+            public Set<String> directions() {
+                return Set.of("request");
+            }
+
+            public List<String> contentTypes() {
+                return List.of("text/");
+            }
+
+            public int maxMatchBytes() {
+                return 64;
+            }
+
+            public Duration timeout() {
+                return Duration.ofMillis(150);
+            }
+
+            public OnFailure onFailure() {
+                return OnFailure.GRPC_ERROR;
+            }
+
+            public int failureStatus() {
+                return 503;
+            }
+        };
+    }
+
+    final StageTestKit kit = StageTestKit.of("text-replace", new TextReplaceStage(config()));
+
+    static String body(ProcessingResponse reply) {
+        var mutation = reply.getRequestBody().getResponse().getBodyMutation();
+        return mutation.hasBody() || mutation.getClearBody() ? mutation.getBody().toStringUtf8() : null;
+    }
+
+    @Test
+    void streamedMatchesAcrossChunksAreReplacedAndTheHeldTailIsFlushedAtTheEnd() {
+        List<ProcessingResponse> replies = kit.exchange(
+                first(requestHeaders(false, "content-type", "text/plain"), BodySendMode.STREAMED, BodySendMode.NONE),
+                requestBody("a sec", false), requestBody("ret b secr", false), requestBody("et", true));
+        assertThat(body(replies.get(1)) + body(replies.get(2)) + body(replies.get(3))).isEqualTo("a [x] b [x]");
+    }
+
+    @Test
+    void aBufferedBodyFollowedByTrailersKeepsItsTail() {
+        List<ProcessingResponse> replies = kit.exchange(
+                first(requestHeaders(false, "content-type", "text/plain"), BodySendMode.BUFFERED, BodySendMode.NONE),
+                requestBody("keep the secret tail", false), requestTrailers("x-t", "1"));
+        assertThat(body(replies.get(1))).isEqualTo("keep the [x] tail");
+    }
+
+    @Test
+    void otherContentTypesPassUntouched() {
+        List<ProcessingResponse> replies = kit.exchange(
+                first(requestHeaders(false, "content-type", "image/png"), BodySendMode.STREAMED, BodySendMode.NONE),
+                requestBody("secret", true));
+        assertThat(body(replies.get(1))).isNull();
+    }
+}
