@@ -38,6 +38,14 @@ public interface SluiceConfig {
          */
         @WithDefault("8388608")
         int maxMessageBytes();
+
+        /**
+         * A FULL_DUPLEX_STREAMED body in progress with nothing from Envoy and nothing left to answer for this long
+         * ends its stream with DEADLINE_EXCEEDED. Envoy runs no message timer in that mode, so without this a
+         * stalled stream would hold its state until Envoy's stream idle timeout, if there is one.
+         */
+        @WithDefault("60s")
+        java.time.Duration fullDuplexIdleTimeout();
     }
 
     interface PipelineDefinition {

@@ -62,6 +62,12 @@ final class DirectionState {
         return mode == BodySendMode.BUFFERED || mode == BodySendMode.BUFFERED_PARTIAL;
     }
 
+    /** A FULL_DUPLEX_STREAMED body is expected or flowing on this path and has not ended. */
+    boolean midFullDuplexBody() {
+        return replyBodyMode() == BodySendMode.FULL_DUPLEX_STREAMED
+                && (position == Position.AFTER_HEADERS || position == Position.IN_BODY);
+    }
+
     void headersHeld(MutableHeaders afterReply) {
         this.headersAfterReply = afterReply;
     }

@@ -35,6 +35,8 @@ public final class Exchange {
     private ModeOverride announcedModes = ModeOverride.none();
     private boolean firstMessage = true;
     private volatile boolean answeredImmediately;
+    /** Read by the idle watch from another thread; written after every accepted message. */
+    private volatile boolean midFullDuplexBody;
     private final AtomicInteger answered = new AtomicInteger();
     private final int maxMessageBytes;
 
@@ -54,6 +56,11 @@ public final class Exchange {
     /** The whole stream: Envoy's messages in, Sluice's replies out, in order. */
     public Multi<ProcessingResponse> process(Multi<ProcessingRequest> requests) {
         return requests.onItem().transformToMultiAndConcatenate(this::onMessage);
+    }
+
+    /** True while a FULL_DUPLEX_STREAMED body is in progress in either direction. */
+    public boolean midFullDuplexBody() {
+        return midFullDuplexBody && !answeredImmediately;
     }
 
     /** Messages whose replies (none, one or several) are decided and handed to the concatenation. */
@@ -100,6 +107,7 @@ public final class Exchange {
             DirectionState direction = state(phase.direction());
             reply = phaseReply(phase, request);
             direction.accept(phase, reply.endOfStream);
+            midFullDuplexBody = requestPath.midFullDuplexBody() || responsePath.midFullDuplexBody();
             if (pipeline == null) {
                 pipeline = pipelines.select(facts);
                 facts.pipeline(pipeline.name());

@@ -20,15 +20,18 @@ public class ExternalProcessorService extends ExternalProcessorGrpc.ExternalProc
     private final ExchangeFactory exchanges;
     private final SluiceConfig config;
     private final ExchangeMetrics metrics;
+    private final FullDuplexIdleWatch idleWatch;
 
-    public ExternalProcessorService(ExchangeFactory exchanges, SluiceConfig config, ExchangeMetrics metrics) {
+    public ExternalProcessorService(ExchangeFactory exchanges, SluiceConfig config, ExchangeMetrics metrics,
+            FullDuplexIdleWatch idleWatch) {
         this.exchanges = exchanges;
         this.config = config;
         this.metrics = metrics;
+        this.idleWatch = idleWatch;
     }
 
     @Override
     public StreamObserver<ProcessingRequest> process(StreamObserver<ProcessingResponse> responses) {
-        return FlowControlledStream.open(responses, exchanges.create(), config.exchange().maxInFlight(), metrics);
+        return FlowControlledStream.open(responses, exchanges.create(), config.exchange().maxInFlight(), metrics, idleWatch);
     }
 }

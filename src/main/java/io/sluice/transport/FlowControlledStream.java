@@ -1,6 +1,7 @@
 package io.sluice.transport;
 
 import java.util.concurrent.Flow;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -41,21 +42,24 @@ final class FlowControlledStream implements StreamObserver<ProcessingRequest> {
     private final AtomicInteger delivered = new AtomicInteger();
     private final AtomicInteger maxHeld = new AtomicInteger();
     private volatile Flow.Subscription replies;
+    private volatile long lastInboundNanos = System.nanoTime();
+    private final FullDuplexIdleWatch idleWatch;
 
     private FlowControlledStream(ServerCallStreamObserver<ProcessingResponse> call, Exchange exchange,
-            ExchangeMetrics metrics) {
+            ExchangeMetrics metrics, FullDuplexIdleWatch idleWatch) {
         this.call = call;
         this.exchange = exchange;
         this.metrics = metrics;
+        this.idleWatch = idleWatch;
     }
 
     static StreamObserver<ProcessingRequest> open(StreamObserver<ProcessingResponse> responses, Exchange exchange,
-            int maxInFlight, ExchangeMetrics metrics) {
+            int maxInFlight, ExchangeMetrics metrics, FullDuplexIdleWatch idleWatch) {
         if (!(responses instanceof ServerCallStreamObserver<ProcessingResponse> call)) {
             throw new IllegalStateException("gRPC handed Sluice a " + responses.getClass().getName()
                     + " instead of a ServerCallStreamObserver: flow control is impossible");
         }
-        FlowControlledStream stream = new FlowControlledStream(call, exchange, metrics);
+        FlowControlledStream stream = new FlowControlledStream(call, exchange, metrics, idleWatch);
         stream.start(maxInFlight);
         return stream;
     }
@@ -66,6 +70,7 @@ final class FlowControlledStream implements StreamObserver<ProcessingRequest> {
         call.setOnReadyHandler(this::requestReplyIfReady);
         call.setOnCancelHandler(this::onCancelled);
         metrics.streamStarted();
+        idleWatch.watch(this);
         Multi<ProcessingRequest> requests = inbound.onRequest()
                 .invoke(n -> call.request((int) Math.min(n, Integer.MAX_VALUE)));
         exchange.process(requests).subscribe().withSubscriber(new ReplyWriter());
@@ -76,6 +81,7 @@ final class FlowControlledStream implements StreamObserver<ProcessingRequest> {
 
     @Override
     public void onNext(ProcessingRequest request) {
+        lastInboundNanos = System.nanoTime();
         // Held: taken from gRPC, not yet answered. Measured here, independently of how demand is computed.
         maxHeld.accumulateAndGet(delivered.incrementAndGet() - exchange.answeredMessages(), Math::max);
         inbound.onNext(request);
@@ -102,7 +108,31 @@ final class FlowControlledStream implements StreamObserver<ProcessingRequest> {
             if (subscription != null) {
                 subscription.cancel();
             }
+            idleWatch.forget(this);
             metrics.streamEnded(ExchangeMetrics.End.CANCELLED, maxHeld.get());
+        }
+    }
+
+    /**
+     * Called by the idle watch: a FULL_DUPLEX_STREAMED body in progress, nothing from Envoy for the timeout and
+     * nothing of ours left to answer, so the stall is Envoy's (or its client's), not a slow stage's.
+     */
+    void endIfStalled(long now, long timeoutNanos) {
+        if (now - lastInboundNanos < timeoutNanos || !exchange.midFullDuplexBody()
+                || delivered.get() != exchange.answeredMessages() || !ended.compareAndSet(false, true)) {
+            return;
+        }
+        Flow.Subscription subscription = replies;
+        if (subscription != null) {
+            subscription.cancel();
+        }
+        idleWatch.forget(this);
+        String description = "FULL_DUPLEX_STREAMED body stalled: nothing from Envoy for "
+                + TimeUnit.NANOSECONDS.toMillis(timeoutNanos) + " ms (sluice.exchange.full-duplex-idle-timeout)";
+        LOG.warnf("[%s] ending the stream with DEADLINE_EXCEEDED: %s", exchange.id(), description);
+        metrics.streamEnded(ExchangeMetrics.End.PROTOCOL_ERROR, maxHeld.get());
+        synchronized (this) {
+            call.onError(Status.DEADLINE_EXCEEDED.withDescription(description).asRuntimeException());
         }
     }
 
@@ -124,8 +154,11 @@ final class FlowControlledStream implements StreamObserver<ProcessingRequest> {
         @Override
         public void onNext(ProcessingResponse reply) {
             replyRequested.set(false);
-            if (!ended.get()) {
-                call.onNext(reply);
+            // Uncontended except when the idle watch ends the call from its own thread.
+            synchronized (FlowControlledStream.this) {
+                if (!ended.get()) {
+                    call.onNext(reply);
+                }
             }
             requestReplyIfReady();
         }
@@ -152,15 +185,21 @@ final class FlowControlledStream implements StreamObserver<ProcessingRequest> {
                     LOG.debugf("[%s] ending the stream with %s: %s", exchange.id(), status.getCode(), status.getDescription());
                 }
             }
+            idleWatch.forget(FlowControlledStream.this);
             metrics.streamEnded(end, maxHeld.get());
-            call.onError(status.asRuntimeException());
+            synchronized (FlowControlledStream.this) {
+                call.onError(status.asRuntimeException());
+            }
         }
 
         @Override
         public void onComplete() {
             if (ended.compareAndSet(false, true)) {
+                idleWatch.forget(FlowControlledStream.this);
                 metrics.streamEnded(ExchangeMetrics.End.COMPLETED, maxHeld.get());
-                call.onCompleted();
+                synchronized (FlowControlledStream.this) {
+                    call.onCompleted();
+                }
             }
         }
     }

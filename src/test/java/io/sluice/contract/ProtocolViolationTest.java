@@ -120,4 +120,26 @@ class ProtocolViolationTest extends ChannelSupport {
             assertThat(healthy.next().getResponseCase()).isEqualTo(ResponseCase.REQUEST_BODY);
         }
     }
+
+    @Test
+    void aStalledFullDuplexBodyEndsItsStreamButAnIdleStreamedOneLivesOn() throws InterruptedException {
+        try (ExtProcClient duplex = stream(); ExtProcClient streamed = stream()) {
+            duplex.send(first(requestHeaders(false), BodySendMode.FULL_DUPLEX_STREAMED, BodySendMode.NONE));
+            assertThat(duplex.next().getResponseCase()).isEqualTo(ResponseCase.REQUEST_HEADERS);
+            duplex.send(requestBody("some", false));
+            assertThat(duplex.next().getResponseCase()).isEqualTo(ResponseCase.REQUEST_BODY);
+
+            streamed.send(first(requestHeaders(false), BodySendMode.STREAMED, BodySendMode.NONE));
+            assertThat(streamed.next().getResponseCase()).isEqualTo(ResponseCase.REQUEST_HEADERS);
+
+            // Then Envoy sends nothing more on either stream (test profile: 1 s idle timeout).
+            Status status = duplex.awaitClose();
+            assertThat(status.getCode()).isEqualTo(Status.Code.DEADLINE_EXCEEDED);
+            assertThat(status.getDescription()).contains("sluice.exchange.full-duplex-idle-timeout");
+
+            assertThat(streamed.isClosed()).isFalse();
+            streamed.send(requestBody("late but fine", true));
+            assertThat(streamed.next().getResponseCase()).isEqualTo(ResponseCase.REQUEST_BODY);
+        }
+    }
 }
