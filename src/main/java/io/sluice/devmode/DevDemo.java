@@ -55,7 +55,7 @@ public class DevDemo {
                     "UPSTREAM_PORT", Integer.toString(upstreamPort),
                     "LISTEN_PORT", Integer.toString(envoyPort),
                     "ADMIN_PORT", "0"),
-                    EnvoyLauncher.Options.defaults().withReplaceStale(true));
+                    true);
             LOG.infof("Demo: curl -v -H \"Host: www.example.com\" http://localhost:%d/myapp   (Envoy %s, log %s)",
                     envoyPort, EnvoyLauncher.ENVOY_VERSION, envoy.logFile());
         } catch (RuntimeException e) {

@@ -51,10 +51,6 @@ final class EnvoyAdmin {
         return send(HttpRequest.newBuilder(resolve(path)).GET());
     }
 
-    Response post(String path) throws IOException {
-        return send(HttpRequest.newBuilder(resolve(path)).POST(HttpRequest.BodyPublishers.noBody()));
-    }
-
     private URI resolve(String path) {
         return base.resolve(path.startsWith("/") ? path.substring(1) : path);
     }

@@ -49,46 +49,7 @@ public final class EnvoyLauncher implements AutoCloseable {
     private static final Duration STOP_GRACE = Duration.ofSeconds(5);
     private static final int LOG_TAIL_LINES = 40;
 
-    /**
-     * How to run Envoy.
-     *
-     * @param concurrency  worker threads. Defaults to 1: every worker has its own upstream connection
-     *                     pools, so with more workers "how many connections did Envoy open to the
-     *                     processor" stops being deterministic.
-     * @param startTimeout bound on reaching admin {@code /ready} = LIVE.
-     * @param logLevel     Envoy's {@code --log-level}.
-     * @param replaceStale stop a still-running Envoy that an earlier, crashed JVM started under the same
-     *                     name (found through {@code <name>.pid}) so that its fixed ports are free again.
-     *                     For dev mode; tests use ephemeral ports and leave it off.
-     * @param extraArgs    appended to the command line, e.g. {@code --component-log-level ext_proc:debug}.
-     */
-    public record Options(int concurrency, Duration startTimeout, String logLevel, boolean replaceStale,
-            List<String> extraArgs) {
-
-        public static Options defaults() {
-            return new Options(1, Duration.ofSeconds(30), "info", false, List.of());
-        }
-
-        public Options withConcurrency(int n) {
-            return new Options(n, startTimeout, logLevel, replaceStale, extraArgs);
-        }
-
-        public Options withStartTimeout(Duration d) {
-            return new Options(concurrency, d, logLevel, replaceStale, extraArgs);
-        }
-
-        public Options withLogLevel(String level) {
-            return new Options(concurrency, startTimeout, level, replaceStale, extraArgs);
-        }
-
-        public Options withReplaceStale(boolean replace) {
-            return new Options(concurrency, startTimeout, logLevel, replace, extraArgs);
-        }
-
-        public Options withExtraArgs(List<String> args) {
-            return new Options(concurrency, startTimeout, logLevel, replaceStale, List.copyOf(args));
-        }
-    }
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
 
     private final String name;
     private final Process process;
@@ -172,19 +133,22 @@ public final class EnvoyLauncher implements AutoCloseable {
         return Files.isRegularFile(p) && Files.isExecutable(p);
     }
 
-    // ---------------------------------------------------------------- start / validate
+    // ---------------------------------------------------------------- start
 
-    /** {@link #start(String, String, Map, Options)} with {@link Options#defaults()}. */
+    /** {@link #start(String, String, Map, boolean)} for ephemeral ports: nothing stale to replace. */
     public static EnvoyLauncher start(String name, String templateResource, Map<String, String> vars) {
-        return start(name, templateResource, vars, Options.defaults());
+        return start(name, templateResource, vars, false);
     }
 
     /**
-     * Renders {@code templateResource} with {@code vars}, starts Envoy on it and waits until admin
-     * {@code /ready} says LIVE. On failure the process is stopped and the exception carries the tail
-     * of the Envoy log.
+     * Renders {@code templateResource} with {@code vars}, starts Envoy on it (one worker thread, so that the
+     * number of connections to the processor is deterministic) and waits until admin {@code /ready} says LIVE.
+     * On failure the process is stopped and the exception carries the tail of the Envoy log.
+     *
+     * @param replaceStale stop a still-running Envoy that an earlier, crashed JVM started under the same name
+     *                     (found through {@code <name>.pid}) so that its fixed ports are free again (dev mode)
      */
-    public static EnvoyLauncher start(String name, String templateResource, Map<String, String> vars, Options options) {
+    public static EnvoyLauncher start(String name, String templateResource, Map<String, String> vars, boolean replaceStale) {
         checkName(name);
         Path bin = requireBinary();
         String config = EnvoyTemplates.render(templateResource, vars);
@@ -199,28 +163,22 @@ public final class EnvoyLauncher implements AutoCloseable {
             Path pidFile = dir.resolve(name + ".pid");
             Path logFile = dir.resolve(name + ".log");
             Files.deleteIfExists(adminFile);
-            if (options.replaceStale()) {
+            if (replaceStale) {
                 stopStale(pidFile, bin, name);
             }
-            List<String> cmd = new ArrayList<>(List.of(bin.toString(),
+            List<String> cmd = List.of(bin.toString(),
                     "-c", configFile.toString(),
                     "--disable-hot-restart",
-                    "--admin-address-path", adminFile.toString()));
-            // Envoy refuses an option given twice, so extra args override rather than repeat ours.
-            if (!options.extraArgs().contains("--log-level") && !options.extraArgs().contains("-l")) {
-                cmd.addAll(List.of("--log-level", options.logLevel()));
-            }
-            if (!options.extraArgs().contains("--concurrency")) {
-                cmd.addAll(List.of("--concurrency", Integer.toString(options.concurrency())));
-            }
-            cmd.addAll(options.extraArgs());
+                    "--admin-address-path", adminFile.toString(),
+                    "--log-level", "info",
+                    "--concurrency", "1");
             Process process = new ProcessBuilder(cmd)
                     .redirectErrorStream(true)
                     .redirectOutput(logFile.toFile())
                     .start();
             launcher = new EnvoyLauncher(name, process, configFile, logFile);
             write(pidFile, Long.toString(process.pid()));
-            launcher.awaitReady(adminFile, options.startTimeout());
+            launcher.awaitReady(adminFile, START_TIMEOUT);
             LOG.debugf("Envoy %s started: pid %d, admin %s, log %s", name, process.pid(), launcher.admin.base(), logFile);
             return launcher;
         } catch (IOException e) {
@@ -229,38 +187,6 @@ public final class EnvoyLauncher implements AutoCloseable {
         } catch (RuntimeException e) {
             cleanupFailedStart(launcher, name);
             throw e;
-        }
-    }
-
-    /**
-     * Renders the template and runs {@code envoy --mode validate} on it: a full config check (protos,
-     * extension names, cluster references) without binding anything.
-     */
-    public static void validate(String name, String templateResource, Map<String, String> vars) {
-        checkName(name);
-        Path bin = requireBinary();
-        try {
-            Path dir = Files.createDirectories(workDir());
-            Path configFile = write(dir.resolve(name + ".validate.yaml"), EnvoyTemplates.render(templateResource, vars));
-            Path out = dir.resolve(name + ".validate.log");
-            Process p = new ProcessBuilder(bin.toString(), "--mode", "validate", "-c", configFile.toString(),
-                    "--disable-hot-restart", "--log-level", "warn")
-                    .redirectErrorStream(true)
-                    .redirectOutput(out.toFile())
-                    .start();
-            if (!p.waitFor(60, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                throw new IllegalStateException("envoy --mode validate did not finish within 60 s for " + templateResource);
-            }
-            if (p.exitValue() != 0) {
-                throw new IllegalStateException("Envoy rejected " + templateResource + " (" + configFile + "):\n"
-                        + tail(out, LOG_TAIL_LINES));
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot validate " + templateResource, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while validating " + templateResource, e);
         }
     }
 
@@ -338,29 +264,8 @@ public final class EnvoyLauncher implements AutoCloseable {
 
     // ---------------------------------------------------------------- admin
 
-    public String name() {
-        return name;
-    }
-
-    public long pid() {
-        return process.pid();
-    }
-
-    public boolean isAlive() {
-        return process.isAlive();
-    }
-
-    public Path configFile() {
-        return configFile;
-    }
-
     public Path logFile() {
         return logFile;
-    }
-
-    /** e.g. {@code http://127.0.0.1:40123/} */
-    public String adminUrl() {
-        return admin.base().toString();
     }
 
     /** The port listener {@code listenerName} is bound to (from {@code /listeners?format=json}). */
@@ -376,11 +281,6 @@ public final class EnvoyLauncher implements AutoCloseable {
     /** GET on the admin interface; fails on a non-2xx answer. */
     public String admin(String path) {
         return check("GET", path, call(() -> admin.get(path)));
-    }
-
-    /** POST on the admin interface (Envoy requires POST for mutating endpoints such as {@code /healthcheck/fail}). */
-    public String adminPost(String path) {
-        return check("POST", path, call(() -> admin.post(path)));
     }
 
     /** Counters and gauges whose name starts with {@code prefixFilter} ("" for all). */
@@ -446,11 +346,6 @@ public final class EnvoyLauncher implements AutoCloseable {
         }
         throw new IllegalStateException("cluster " + cluster + " of Envoy " + name + " not healthy within "
                 + timeout.toMillis() + " ms; host health flags: " + flags + "\n" + describe());
-    }
-
-    /** The last {@code lines} lines of the Envoy log. */
-    public String logTail(int lines) {
-        return tail(logFile, lines);
     }
 
     /** SIGTERM, then SIGKILL if Envoy has not exited after a few seconds. Idempotent. */

@@ -4,6 +4,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 import com.google.protobuf.Struct;
 import com.google.protobuf.Value;
@@ -125,6 +126,11 @@ final class ExchangeFacts implements ExchangeContext {
         } else {
             state.put(key, key.type().cast(value));
         }
+    }
+
+    @Override
+    public <T> T computeIfAbsent(Key<T> key, Supplier<? extends T> initial) {
+        return key.type().cast(state.computeIfAbsent(key, k -> initial.get()));
     }
 
     static String text(Value value) {

@@ -100,10 +100,6 @@ public class PipelineRegistry implements PipelineSelector {
         return defaultPipeline;
     }
 
-    public Map<String, Pipeline> pipelines() {
-        return pipelines;
-    }
-
     private Map<String, Stage> discoverStages() {
         Map<String, Stage> stages = new LinkedHashMap<>();
         for (Instance.Handle<Stage> handle : stageBeans.handles()) {

@@ -2,6 +2,7 @@ package io.sluice.stage;
 
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 import com.google.protobuf.Value;
 
@@ -48,6 +49,9 @@ public interface ExchangeContext {
     <T> Optional<T> get(Key<T> key);
 
     <T> void put(Key<T> key, T value);
+
+    /** The value of {@code key}, created with {@code initial} on first use: a stage's mutable per-exchange state. */
+    <T> T computeIfAbsent(Key<T> key, Supplier<? extends T> initial);
 
     /** A typed key of the per-exchange state bag. */
     record Key<T>(String name, Class<T> type) {

@@ -52,11 +52,7 @@ public class BodyAuditStage implements Stage {
 
     private static Uni<Outcome> record(BodyPhase phase, int direction, String name, DistributionSummary sizes) {
         ExchangeContext exchange = phase.exchange();
-        Digests digests = exchange.get(DIGESTS).orElseGet(() -> {
-            Digests fresh = new Digests();
-            exchange.put(DIGESTS, fresh);
-            return fresh;
-        });
+        Digests digests = exchange.computeIfAbsent(DIGESTS, Digests::new);
         MessageDigest digest = digests.sha256[direction];
         phase.chunk().asReadOnlyByteBufferList().forEach(digest::update);
         digests.bytes[direction] += phase.chunk().size();

@@ -39,12 +39,7 @@ public class BodyLimitStage implements Stage {
     }
 
     private static Uni<Outcome> count(BodyPhase phase, int direction, long limit, int status, String what) {
-        ExchangeContext exchange = phase.exchange();
-        long[] seen = exchange.get(SEEN).orElseGet(() -> {
-            long[] fresh = new long[2];
-            exchange.put(SEEN, fresh);
-            return fresh;
-        });
+        long[] seen = phase.exchange().computeIfAbsent(SEEN, () -> new long[2]);
         seen[direction] += phase.chunk().size();
         if (seen[direction] <= limit) {
             return Outcome.proceed();

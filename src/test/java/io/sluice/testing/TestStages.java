@@ -35,7 +35,7 @@ public final class TestStages {
 
         @Override
         public Uni<Outcome> onRequestBody(BodyPhase phase) {
-            return Uni.createFrom().item(Outcome.Continue.INSTANCE).onItem().delayIt().by(DELAY).map(o -> o);
+            return Uni.createFrom().<Outcome>item(Outcome.Continue.INSTANCE).onItem().delayIt().by(DELAY);
         }
 
         @Override
