@@ -68,6 +68,11 @@ final class DirectionState {
                 && (position == Position.AFTER_HEADERS || position == Position.IN_BODY);
     }
 
+    /** A STREAMED or FULL_DUPLEX_STREAMED body has started and no message has ended it yet. */
+    boolean streamedBodyOpen() {
+        return position == Position.IN_BODY && !sendsBodyAsOneMessage();
+    }
+
     void headersHeld(MutableHeaders afterReply) {
         this.headersAfterReply = afterReply;
     }

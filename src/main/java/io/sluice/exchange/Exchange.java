@@ -1,13 +1,18 @@
 package io.sluice.exchange;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import com.google.protobuf.ByteString;
+
+import io.envoyproxy.envoy.extensions.filters.http.ext_proc.v3.ProcessingMode.BodySendMode;
 import io.envoyproxy.envoy.service.ext_proc.v3.HttpBody;
 import io.envoyproxy.envoy.service.ext_proc.v3.HttpHeaders;
 import io.envoyproxy.envoy.service.ext_proc.v3.ProcessingRequest;
 import io.envoyproxy.envoy.service.ext_proc.v3.ProcessingResponse;
 import io.envoyproxy.envoy.service.ext_proc.v3.ProtocolConfiguration;
+import io.grpc.Status;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.sluice.observability.ExchangeMetrics;
@@ -16,6 +21,7 @@ import io.sluice.pipeline.Pipeline;
 import io.sluice.pipeline.PipelineSelector;
 import io.sluice.stage.ImmediateReply;
 import io.sluice.stage.ModeOverride;
+import io.sluice.stage.Outcome;
 
 /**
  * One ext_proc stream, which is one HTTP exchange: owns the protocol state of both directions and answers each
@@ -90,6 +96,7 @@ public final class Exchange {
         long start = System.nanoTime();
         PhaseName phase;
         PhaseReply reply;
+        PhaseReply flush;
         try {
             phase = PhaseName.of(request);
             int size = request.getSerializedSize();
@@ -106,6 +113,7 @@ public final class Exchange {
             }
             DirectionState direction = state(phase.direction());
             reply = phaseReply(phase, request);
+            flush = phase.kind() == PhaseName.Kind.TRAILERS && direction.streamedBodyOpen() ? lastChunkBeforeTrailers(phase) : null;
             direction.accept(phase, reply.endOfStream);
             midFullDuplexBody = requestPath.midFullDuplexBody() || responsePath.midFullDuplexBody();
             if (pipeline == null) {
@@ -115,26 +123,65 @@ public final class Exchange {
         } catch (RuntimeException violation) {
             return Uni.createFrom().failure(violation);
         }
-        return runner.run(pipeline, reply, facts).map(outcome -> {
-            metrics.messageAnswered(phase, pipeline.name(), System.nanoTime() - start);
-            if (facts.observabilityMode()) {
-                return List.<ProcessingResponse>of();
-            }
-            if (outcome instanceof ImmediateReply immediate) {
-                answeredImmediately = true;
-                metrics.immediateResponse(phase, pipeline.name(), immediate.status());
-                return List.of(ReplyEncoder.immediate(immediate, reply));
-            }
-            if (reply.modeOverride != null) {
-                reply.modeOverride.requestBody().ifPresent(requestPath::overrideRequested);
-                reply.modeOverride.responseBody().ifPresent(responsePath::overrideRequested);
-            }
-            DirectionState direction = state(phase.direction());
-            if (phase.kind() == PhaseName.Kind.HEADERS) {
-                direction.headersHeld(reply.headers);
-            }
-            return ReplyEncoder.encode(reply, direction.replyBodyMode(), announcedModes);
+        Uni<List<ProcessingResponse>> replies = runner.run(pipeline, reply, facts)
+                .map(outcome -> {
+                    metrics.messageAnswered(phase, pipeline.name(), System.nanoTime() - start);
+                    return replies(phase, reply, outcome);
+                });
+        return flush == null ? replies : runner.run(pipeline, flush, facts).flatMap(outcome -> {
+            List<ProcessingResponse> flushed = flushReplies(flush, outcome);
+            return answeredImmediately ? Uni.createFrom().item(flushed) : replies.map(trailers -> concat(flushed, trailers));
         });
+    }
+
+    private List<ProcessingResponse> replies(PhaseName phase, PhaseReply reply, Outcome outcome) {
+        if (facts.observabilityMode()) {
+            return List.of();
+        }
+        if (outcome instanceof ImmediateReply immediate) {
+            answeredImmediately = true;
+            metrics.immediateResponse(phase, pipeline.name(), immediate.status());
+            return List.of(ReplyEncoder.immediate(immediate, reply));
+        }
+        if (reply.modeOverride != null) {
+            reply.modeOverride.requestBody().ifPresent(requestPath::overrideRequested);
+            reply.modeOverride.responseBody().ifPresent(responsePath::overrideRequested);
+        }
+        DirectionState direction = state(phase.direction());
+        if (phase.kind() == PhaseName.Kind.HEADERS) {
+            direction.headersHeld(reply.headers);
+        }
+        return ReplyEncoder.encode(reply, direction.replyBodyMode(), announcedModes);
+    }
+
+    /**
+     * Trailers ended a streamed body whose last chunk did not say it was the last: the body stages get an empty
+     * last chunk first, so whatever they hold back (a carry-over tail, a document) is released. FULL_DUPLEX_STREAMED
+     * sends it as body chunks ahead of the trailers reply. STREAMED has already answered every chunk and has no way
+     * to send more bytes, so released bytes end the stream with an error rather than vanish.
+     */
+    private List<ProcessingResponse> flushReplies(PhaseReply flush, Outcome outcome) {
+        boolean fullDuplex = state(flush.phase.direction()).replyBodyMode() == BodySendMode.FULL_DUPLEX_STREAMED;
+        if (fullDuplex || outcome instanceof ImmediateReply || facts.observabilityMode()) {
+            return replies(flush.phase, flush, outcome);
+        }
+        if (!flush.chunk.isEmpty()) {
+            throw Status.INTERNAL.withDescription("body stages released " + flush.chunk.size() + " held-back bytes of the "
+                    + flush.phase.direction().wireName() + " body when " + flush.phase.direction().wireName()
+                    + "_trailers arrived, but a STREAMED body cannot carry bytes after its last chunk; use "
+                    + "FULL_DUPLEX_STREAMED for bodies followed by trailers").asRuntimeException();
+        }
+        return List.of();
+    }
+
+    private static List<ProcessingResponse> concat(List<ProcessingResponse> first, List<ProcessingResponse> then) {
+        if (first.isEmpty()) {
+            return then;
+        }
+        List<ProcessingResponse> all = new ArrayList<>(first.size() + then.size());
+        all.addAll(first);
+        all.addAll(then);
+        return all;
     }
 
     private PhaseReply phaseReply(PhaseName phase, ProcessingRequest request) {
@@ -156,6 +203,14 @@ public final class Exchange {
             case RESPONSE_TRAILERS -> new PhaseReply(phase, MutableHeaders.of(request.getResponseTrailers().getTrailers()),
                     null, true);
         };
+    }
+
+    /** The empty, last body message that stands for the end of a streamed body which trailers ended. */
+    private static PhaseReply lastChunkBeforeTrailers(PhaseName trailers) {
+        PhaseName body = trailers.direction() == Direction.REQUEST ? PhaseName.REQUEST_BODY : PhaseName.RESPONSE_BODY;
+        PhaseReply reply = new PhaseReply(body, null, ByteString.EMPTY, false);
+        reply.lastMessage = true;
+        return reply;
     }
 
     /** Headers come with a body message only while Envoy still holds them (BUFFERED modes, headers sent). */

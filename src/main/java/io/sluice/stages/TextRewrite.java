@@ -49,10 +49,20 @@ abstract sealed class TextRewrite implements CarryOver.Transform {
                 out.write(replacement, 0, replacement.length);
                 from = at + pattern.length;
             }
-            // A match may start in the last pattern-1 bytes and end in the next chunk: hold those back.
-            int consumed = last ? data.length : Math.max(from, data.length - window());
+            // A match may start in the tail and end in the next chunk: hold back the longest tail that is a prefix of
+            // the pattern, and nothing else (a body that trailers end has no later chunk to release it in STREAMED).
+            int consumed = last ? data.length : Math.max(from, data.length - partialMatchAtEnd(data, from));
             out.write(data, from, consumed - from);
             return new CarryOver.Step(out.toByteString(), consumed);
+        }
+
+        private int partialMatchAtEnd(byte[] data, int from) {
+            for (int len = Math.min(pattern.length - 1, data.length - from); len > 0; len--) {
+                if (java.util.Arrays.equals(data, data.length - len, data.length, pattern, 0, len)) {
+                    return len;
+                }
+            }
+            return 0;
         }
 
         private int indexOf(byte[] data, int from) {
@@ -104,9 +114,25 @@ abstract sealed class TextRewrite implements CarryOver.Transform {
                 m.appendReplacement(out, replacement);
                 from = m.end();
             }
-            consumed = Math.max(consumed, from);
+            consumed = Math.max(Math.max(consumed, from), last ? consumed : firstPossibleMatch(text, Math.max(consumed, from)));
             out.append(text, from, consumed);
             return new CarryOver.Step(ByteString.copyFrom(out.toString(), StandardCharsets.ISO_8859_1), consumed);
+        }
+
+        /**
+         * Where in the unsettled tail a match starts or could start once more input arrives ({@link Matcher#hitEnd()}),
+         * or the end of the text when none could: only that part needs holding back.
+         */
+        private int firstPossibleMatch(String text, int from) {
+            Matcher m = pattern.matcher(text).useTransparentBounds(true).useAnchoringBounds(false);
+            for (int start = from; start < text.length(); start++) {
+                m.region(start, text.length());
+                // A match here that was not settled above is still unreplaced: it must be held too.
+                if (m.lookingAt() || m.hitEnd()) {
+                    return start;
+                }
+            }
+            return text.length();
         }
     }
 }

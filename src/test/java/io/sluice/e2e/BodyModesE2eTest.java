@@ -1,5 +1,6 @@
 package io.sluice.e2e;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 
 import java.nio.charset.StandardCharsets;
@@ -24,7 +25,8 @@ import io.sluice.devmode.EnvoyLauncher;
 /**
  * Request bodies of 0 B to 10 MiB through a real Envoy in every body mode, transformed by a stage (upper-case):
  * the upstream must receive exactly the transformed bytes. BUFFERED over Envoy's 1 MiB buffer limit gets Envoy's
- * own 413, and BUFFERED_PARTIAL lets the part beyond the limit flow past the processor.
+ * own 413, and BUFFERED_PARTIAL lets the part beyond the limit flow past the processor. {@code streamed-eager} is
+ * STREAMED with {@code send_body_without_waiting_for_header_response}: chunks arrive before the headers reply.
  */
 @QuarkusTest
 class BodyModesE2eTest extends EnvoyE2eSupport {
@@ -37,14 +39,13 @@ class BodyModesE2eTest extends EnvoyE2eSupport {
     static void envoys() {
         warmUpSluice();
         upstream = EchoUpstream.standalone();
-        int upstreamPort = upstream.startAndAwait("127.0.0.1", 0);
+        Map<String, String> vars = templateVars(upstream.startAndAwait("127.0.0.1", 0));
         for (String mode : new String[] { "streamed-request", "buffered", "buffered-partial", "full-duplex" }) {
-            ENVOYS.put(mode, EnvoyLauncher.start("modes-" + mode, "envoy/" + mode + ".yaml", Map.of(
-                    "SLUICE_GRPC_PORT", Integer.toString(sluiceGrpcPort()),
-                    "UPSTREAM_PORT", Integer.toString(upstreamPort),
-                    "LISTEN_PORT", "0",
-                    "ADMIN_PORT", "0")));
+            ENVOYS.put(mode, EnvoyLauncher.start("modes-" + mode, "envoy/" + mode + ".yaml", vars));
         }
+        Map<String, String> eager = new java.util.HashMap<>(vars);
+        eager.put("SEND_BODY_EAGERLY", "true");
+        ENVOYS.put("streamed-eager", EnvoyLauncher.start("modes-streamed-eager", "envoy/streamed-request.yaml", eager));
     }
 
     @AfterAll
@@ -55,7 +56,7 @@ class BodyModesE2eTest extends EnvoyE2eSupport {
 
     static Stream<Arguments> cases() {
         int[] sizes = { 0, 1, 16 * KIB, MIB - 4 * KIB, 10 * MIB };
-        return Stream.of("streamed-request", "buffered", "buffered-partial", "full-duplex")
+        return Stream.of("streamed-request", "streamed-eager", "buffered", "buffered-partial", "full-duplex")
                 .flatMap(mode -> java.util.Arrays.stream(sizes).mapToObj(size -> Arguments.of(mode, size)));
     }
 
@@ -73,8 +74,63 @@ class BodyModesE2eTest extends EnvoyE2eSupport {
         if (mode.equals("buffered-partial") && size > MIB) {
             return; // Beyond the buffer limit the body flows past the processor: only its length is defined.
         }
-        byte[] expected = new String(body, StandardCharsets.US_ASCII).toUpperCase(Locale.ROOT).getBytes(StandardCharsets.US_ASCII);
-        response.then().body("body.sha256", equalTo(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(expected))));
+        response.then().body("body.sha256", equalTo(sha256(upper(body))));
+    }
+
+    static Stream<String> modes() {
+        return ENVOYS.keySet().stream();
+    }
+
+    /** Transfer-Encoding: chunked, as curl sends a body from a pipe: Envoy sees no content-length. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("modes")
+    void chunkedHttp11UploadArrivesTransformed(String mode) throws Exception {
+        byte[] body = text(MIB - 4 * KIB);
+        java.net.http.HttpClient client = java.net.http.HttpClient.newBuilder().version(java.net.http.HttpClient.Version.HTTP_1_1).build();
+        var response = client.send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create("http://127.0.0.1:" + ENVOYS.get(mode).listenerPort("main") + "/upper-request/chunked"))
+                .header("content-type", "text/plain")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(body)))
+                .build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).isEqualTo(200);
+        io.vertx.core.json.JsonObject echo = new io.vertx.core.json.JsonObject(response.body());
+        assertThat(echo.getString("proto")).isEqualTo("HTTP/1.1");
+        assertThat(echo.getJsonObject("body").getString("sha256")).isEqualTo(sha256(upper(body)));
+        assertThat(echo.getJsonObject("headers").getJsonArray("Transfer-Encoding")).as("no content-length was sent").isNotNull();
+    }
+
+    /** An HTTP/2 (h2c, prior knowledge) downstream: one stream per request, flow-controlled by HTTP/2 windows. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("modes")
+    void http2UploadArrivesTransformed(String mode) throws Exception {
+        byte[] body = text(MIB - 4 * KIB);
+        io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx();
+        try {
+            var client = vertx.createHttpClient(new io.vertx.core.http.HttpClientOptions()
+                    .setProtocolVersion(io.vertx.core.http.HttpVersion.HTTP_2).setHttp2ClearTextUpgrade(false));
+            io.vertx.core.json.JsonObject echo = client.request(io.vertx.core.http.HttpMethod.POST,
+                    ENVOYS.get(mode).listenerPort("main"), "127.0.0.1", "/upper-request/h2")
+                    .compose(req -> req.putHeader("content-type", "text/plain")
+                            .send(io.vertx.core.buffer.Buffer.buffer(body)))
+                    .compose(resp -> {
+                        assertThat(resp.version()).isEqualTo(io.vertx.core.http.HttpVersion.HTTP_2);
+                        assertThat(resp.statusCode()).isEqualTo(200);
+                        return resp.body();
+                    })
+                    .map(io.vertx.core.buffer.Buffer::toJsonObject)
+                    .toCompletionStage().toCompletableFuture().get(30, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(echo.getJsonObject("body").getString("sha256")).isEqualTo(sha256(upper(body)));
+        } finally {
+            vertx.close().toCompletionStage().toCompletableFuture().get(10, java.util.concurrent.TimeUnit.SECONDS);
+        }
+    }
+
+    static byte[] upper(byte[] body) {
+        return new String(body, StandardCharsets.US_ASCII).toUpperCase(Locale.ROOT).getBytes(StandardCharsets.US_ASCII);
+    }
+
+    static String sha256(byte[] bytes) throws Exception {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
     }
 
     static byte[] text(int size) {

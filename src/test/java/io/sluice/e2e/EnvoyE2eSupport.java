@@ -29,12 +29,21 @@ public abstract class EnvoyE2eSupport {
     protected static void startEnvoy(String template) {
         warmUpSluice();
         upstream = EchoUpstream.standalone();
-        int upstreamPort = upstream.startAndAwait("127.0.0.1", 0);
-        envoy = EnvoyLauncher.start("e2e-" + template, "envoy/" + template + ".yaml", Map.of(
+        envoy = EnvoyLauncher.start("e2e-" + template, "envoy/" + template + ".yaml",
+                templateVars(upstream.startAndAwait("127.0.0.1", 0)));
+    }
+
+    /**
+     * The placeholders every template in {@code src/test/resources/envoy/} uses, with the templates' own switches at
+     * their plain settings (a test wanting another setting overrides it).
+     */
+    protected static Map<String, String> templateVars(int upstreamPort) {
+        return Map.of(
                 "SLUICE_GRPC_PORT", Integer.toString(sluiceGrpcPort()),
                 "UPSTREAM_PORT", Integer.toString(upstreamPort),
                 "LISTEN_PORT", "0",
-                "ADMIN_PORT", "0"));
+                "ADMIN_PORT", "0",
+                "SEND_BODY_EAGERLY", "false");
     }
 
     /**

@@ -5,6 +5,7 @@ import static io.sluice.testing.EnvoyMessages.requestBody;
 import static io.sluice.testing.EnvoyMessages.requestHeaders;
 import static io.sluice.testing.EnvoyMessages.requestTrailers;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import java.util.List;
@@ -71,6 +72,46 @@ class TextReplaceStageTest {
                 first(requestHeaders(false, "content-type", "text/plain"), BodySendMode.BUFFERED, BodySendMode.NONE),
                 requestBody("keep the secret tail", false), requestTrailers("x-t", "1"));
         assertThat(body(replies.get(1))).isEqualTo("keep the [x] tail");
+    }
+
+    @Test
+    void aFullDuplexBodyEndedByTrailersReleasesItsTailAheadOfTheTrailersReply() {
+        List<ProcessingResponse> replies = kit.exchange(
+                first(requestHeaders(false, "content-type", "text/plain"), BodySendMode.FULL_DUPLEX_STREAMED,
+                        BodySendMode.NONE),
+                requestBody("a sec", false), requestBody("ret then sec", false), requestTrailers("x-t", "1"));
+        StringBuilder body = new StringBuilder();
+        int trailers = -1;
+        for (int i = 1; i < replies.size(); i++) {
+            if (replies.get(i).hasRequestTrailers()) {
+                trailers = i;
+            } else {
+                var streamed = replies.get(i).getRequestBody().getResponse().getBodyMutation().getStreamedResponse();
+                assertThat(streamed.getEndOfStream()).isFalse();
+                body.append(streamed.getBody().toStringUtf8());
+            }
+        }
+        assertThat(body).hasToString("a [x] then sec");
+        assertThat(trailers).as("the trailers reply comes last").isEqualTo(replies.size() - 1);
+    }
+
+    @Test
+    void aStreamedBodyEndedByTrailersWithAHeldTailEndsTheStreamInsteadOfLosingIt() {
+        assertThatThrownBy(() -> kit.exchange(
+                first(requestHeaders(false, "content-type", "text/plain"), BodySendMode.STREAMED, BodySendMode.NONE),
+                requestBody("tail: sec", false), requestTrailers("x-t", "1")))
+                .hasMessageContaining("INTERNAL")
+                .hasMessageContaining("released 3 held-back bytes of the request body when request_trailers arrived")
+                .hasMessageContaining("FULL_DUPLEX_STREAMED");
+    }
+
+    @Test
+    void aStreamedBodyEndedByTrailersWithNothingHeldPassesNormally() {
+        List<ProcessingResponse> replies = kit.exchange(
+                first(requestHeaders(false, "content-type", "text/plain"), BodySendMode.STREAMED, BodySendMode.NONE),
+                requestBody("no match here", false), requestTrailers("x-t", "1"));
+        assertThat(replies).hasSize(3);
+        assertThat(replies.get(2).hasRequestTrailers()).isTrue();
     }
 
     @Test

@@ -231,10 +231,16 @@ public final class TestStages {
         }
     }
 
-    /** Tags response trailers, e.g. a gRPC response's. */
+    /** Tags response trailers (e.g. a gRPC response's) and request trailers (echoing their {@code x-checksum}). */
     @ApplicationScoped
     @Identifier("trailer-tag")
     public static class TrailerTag implements Stage {
+        @Override
+        public Uni<Outcome> onRequestTrailers(io.sluice.stage.TrailersPhase phase) {
+            phase.trailers().set("x-sluice-request-trailer", "seen x-checksum " + phase.trailers().get("x-checksum").orElse("?"));
+            return Outcome.proceed();
+        }
+
         @Override
         public Uni<Outcome> onResponseTrailers(io.sluice.stage.TrailersPhase phase) {
             phase.trailers().set("x-sluice-trailer", "seen grpc-status " + phase.trailers().get("grpc-status").orElse("?"));
