@@ -63,7 +63,7 @@ final class EchoHandler implements Handler<HttpServerRequest> {
             }
             return;
         }
-        resp.putHeader("content-type", "application/octet-stream");
+        resp.putHeader("content-type", query.text() ? "text/plain; charset=us-ascii" : "application/octet-stream");
         // The JSON does not fit a binary body, so what the upstream saw travels in headers instead.
         echoRequestHeaders(req.headers(), resp.headers());
         resp.putHeader(EchoUpstream.BODY_BYTES_HEADER, Long.toString(bodyBytes));
@@ -77,7 +77,7 @@ final class EchoHandler implements Handler<HttpServerRequest> {
         } else if (req.version() == HttpVersion.HTTP_1_0) {
             resp.putHeader("content-length", Long.toString(query.bytes()));
         }
-        new Download(resp, query.bytes(), query.chunk()).pump();
+        new Download(resp, query.bytes(), query.chunk(), query.text()).pump();
     }
 
     /** Same shape as the echo backend of Envoy Gateway's examples and the Gateway API conformance suite. */
@@ -156,14 +156,15 @@ final class EchoHandler implements Handler<HttpServerRequest> {
     }
 
     /** The query parameters that change the answer. */
-    record Query(long bytes, int chunk, int status) {
+    record Query(long bytes, int chunk, int status, boolean text) {
 
         static Query of(HttpServerRequest req) {
             long bytes = parse(req, "bytes", -1, 0, Long.MAX_VALUE);
             int chunk = (int) parse(req, "chunk", EchoUpstream.DEFAULT_CHUNK, 1, MAX_CHUNK);
             // 1xx cannot be a final status.
             int status = (int) parse(req, "status", 200, 200, 599);
-            return new Query(bytes, chunk, status);
+            boolean text = parse(req, "text", 0, 0, 1) == 1;
+            return new Query(bytes, chunk, status, text);
         }
 
         private static long parse(HttpServerRequest req, String name, long absent, long min, long max) {
@@ -189,12 +190,14 @@ final class EchoHandler implements Handler<HttpServerRequest> {
         private final HttpServerResponse resp;
         private final long total;
         private final int chunk;
+        private final boolean text;
         private long sent;
 
-        Download(HttpServerResponse resp, long total, int chunk) {
+        Download(HttpServerResponse resp, long total, int chunk, boolean text) {
             this.resp = resp;
             this.total = total;
             this.chunk = chunk;
+            this.text = text;
         }
 
         void pump() {
@@ -207,7 +210,7 @@ final class EchoHandler implements Handler<HttpServerRequest> {
                     return;
                 }
                 int len = (int) Math.min(chunk, total - sent);
-                resp.write(Buffer.buffer(EchoPattern.bytes(sent, len)));
+                resp.write(Buffer.buffer(text ? EchoText.bytes(sent, len) : EchoPattern.bytes(sent, len)));
                 sent += len;
             }
             if (!resp.closed()) {

@@ -34,6 +34,8 @@ import io.vertx.core.http.HttpServerOptions;
  * chunked transfer encoding on HTTP/1.1 and only as fast as the client reads. The request headers
  * the upstream saw then come back as response headers {@code x-echo-req-<lower-case name>} (one per
  * value), and the request body summary as {@value #BODY_BYTES_HEADER} / {@value #BODY_SHA256_HEADER}.</li>
+ * <li>{@code text=1} with {@code bytes=N}: {@code text/plain} lines from {@link EchoText} instead of the binary
+ * pattern, for stages that rewrite text.</li>
  * </ul>
  * A bad parameter gets 400 text/plain naming it.
  *
