@@ -2,6 +2,7 @@ package io.sluice.config;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
@@ -46,6 +47,20 @@ public interface SluiceConfig {
          */
         @WithDefault("60s")
         java.time.Duration fullDuplexIdleTimeout();
+
+        /**
+         * The ext_proc filter's {@code message_timeout} (Envoy's default 200 ms; Envoy Gateway's {@code messageTimeout}).
+         * A phase whose stages may take longer (see {@link #maxMessageTimeout()}) needs Envoy's timer extended.
+         */
+        @WithDefault("200ms")
+        java.time.Duration envoyMessageTimeout();
+
+        /**
+         * The filter's {@code max_message_timeout}, when it is set: then, before running a phase whose stages' time
+         * budgets add up to more than {@link #envoyMessageTimeout()}, Sluice sends {@code override_message_timeout}
+         * (alone in its message, as Envoy requires) for that budget, capped here. Unset: Envoy allows no override.
+         */
+        Optional<java.time.Duration> maxMessageTimeout();
     }
 
     interface PipelineDefinition {

@@ -45,14 +45,23 @@ public final class Exchange {
     private volatile boolean midFullDuplexBody;
     private final AtomicInteger answered = new AtomicInteger();
     private final int maxMessageBytes;
+    private final MessageTimeouts timeouts;
+    /** Set by {@link #answer} when the message's stages need Envoy's timer extended before they run. */
+    private ProcessingResponse timerExtension;
 
     public Exchange(String id, PipelineSelector pipelines, PhaseRunner runner, ExchangeMetrics metrics,
             int maxMessageBytes) {
+        this(id, pipelines, runner, metrics, maxMessageBytes, MessageTimeouts.ENVOY_DEFAULT);
+    }
+
+    public Exchange(String id, PipelineSelector pipelines, PhaseRunner runner, ExchangeMetrics metrics,
+            int maxMessageBytes, MessageTimeouts timeouts) {
         this.facts = new ExchangeFacts(id);
         this.pipelines = pipelines;
         this.runner = runner;
         this.metrics = metrics;
         this.maxMessageBytes = maxMessageBytes;
+        this.timeouts = timeouts;
     }
 
     public String id() {
@@ -75,7 +84,14 @@ public final class Exchange {
     }
 
     Multi<ProcessingResponse> onMessage(ProcessingRequest request) {
-        return answer(request).onItem().transformToMulti(this::handOn);
+        timerExtension = null;
+        Multi<ProcessingResponse> replies = answer(request).onItem().transformToMulti(this::handOn);
+        if (timerExtension == null) {
+            return replies;
+        }
+        // Sent before the stages start, so that Envoy's timer is extended while they work.
+        metrics.messageTimeoutOverride();
+        return Multi.createBy().concatenating().streams(Multi.createFrom().item(timerExtension), replies);
     }
 
     /** Counted as answered once its replies are decided: the concatenation hands them on before the next message. */
@@ -119,6 +135,11 @@ public final class Exchange {
             if (pipeline == null) {
                 pipeline = pipelines.select(facts);
                 facts.pipeline(pipeline.name());
+            }
+            // Envoy runs no message timer in observability mode or for FULL_DUPLEX_STREAMED bodies.
+            if (!facts.observabilityMode() && !(phase.kind() == PhaseName.Kind.BODY
+                    && direction.replyBodyMode() == BodySendMode.FULL_DUPLEX_STREAMED)) {
+                timerExtension = timeouts.overrideFor(pipeline.budget(phase)).orElse(null);
             }
         } catch (RuntimeException violation) {
             return Uni.createFrom().failure(violation);

@@ -19,15 +19,18 @@ public class ExchangeFactory {
     private final ExchangeMetrics metrics;
 
     private final int maxMessageBytes;
+    private final MessageTimeouts timeouts;
 
     public ExchangeFactory(PipelineRegistry pipelines, PhaseRunner runner, ExchangeMetrics metrics, SluiceConfig config) {
         this.pipelines = pipelines;
         this.runner = runner;
         this.metrics = metrics;
         this.maxMessageBytes = config.exchange().maxMessageBytes();
+        this.timeouts = new MessageTimeouts(config.exchange().envoyMessageTimeout(), config.exchange().maxMessageTimeout());
     }
 
     public Exchange create() {
-        return new Exchange("x" + Long.toString(ids.incrementAndGet(), 36), pipelines, runner, metrics, maxMessageBytes);
+        return new Exchange("x" + Long.toString(ids.incrementAndGet(), 36), pipelines, runner, metrics, maxMessageBytes,
+                timeouts);
     }
 }

@@ -77,6 +77,11 @@ public class ExchangeMetrics {
                 .register(registry).increment();
     }
 
+    /** Sluice asked Envoy to extend its message timer ({@code override_message_timeout}). */
+    public void messageTimeoutOverride() {
+        Counter.builder("sluice.message.timeout.overrides").register(registry).increment();
+    }
+
     public void stageFailed(String stage, PhaseName phase, StagePolicy.OnFailure policy, boolean timeout) {
         Counter.builder("sluice.stage.failures")
                 .tag("stage", stage)

@@ -15,7 +15,7 @@ final class BadConfigSupport {
         return new QuarkusUnitTest()
                 .withApplicationRoot(jar -> jar
                         .addPackages(true, "io.sluice.config", "io.sluice.exchange", "io.sluice.observability",
-                                "io.sluice.pipeline", "io.sluice.stage", "io.sluice.stages", "io.sluice.transport", "io.sluice.testing", "io.sluice.example")
+                                "io.sluice.pipeline", "io.sluice.stage", "io.sluice.stages", "io.sluice.enrichment", "io.sluice.transport", "io.sluice.testing", "io.sluice.example")
                         .addAsResource("application.properties"))
                 .overrideConfigKey(key, value)
                 .assertException(failure -> {

@@ -1,0 +1,133 @@
+package io.sluice.enrichment;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/**
+ * {@code sluice.stage.enrichment.*}: where the enrichment service is, what Sluice tells it, how long it may take,
+ * and what happens when it cannot answer. Checked at start-up by {@link EnrichmentSettings} when a pipeline uses
+ * the stage.
+ */
+@ConfigMapping(prefix = "sluice.stage.enrichment")
+public interface EnrichmentConfig {
+
+    enum Transport {
+        /** POST of a JSON query to {@link #url()}, answered with JSON (Quarkus REST client). */
+        HTTP,
+        /** {@code sluice.enrichment.v1.Enrichment/Enrich} at {@link #grpcTarget()}. */
+        GRPC
+    }
+
+    enum When {
+        REQUEST_HEADERS, RESPONSE_HEADERS
+    }
+
+    enum OnFailure {
+        /** Carry on without enrichment, with {@link #markerHeader()} on the request, counted and logged. */
+        FAIL_OPEN,
+        /** Answer the client with {@link #failureStatus()} and {@code details} naming the reason. */
+        FAIL_CLOSED
+    }
+
+    @WithDefault("http")
+    Transport transport();
+
+    /** The HTTP endpoint, e.g. {@code http://enricher.default.svc:8080/enrich}. Required for {@code http}. */
+    Optional<String> url();
+
+    /** {@code host:port} of the gRPC enrichment service (plaintext). Required for {@code grpc}. */
+    Optional<String> grpcTarget();
+
+    /** Which message of the exchange triggers the call; once per exchange. */
+    @WithDefault("request-headers")
+    When phase();
+
+    /**
+     * The whole call, queueing in the bulkhead included. Must fit inside Envoy's {@code message_timeout}
+     * ({@code sluice.exchange.envoy-message-timeout}), or Envoy must allow an {@code override_message_timeout}
+     * ({@code sluice.exchange.max-message-timeout}).
+     */
+    @WithDefault("150ms")
+    Duration timeout();
+
+    /** Request headers sent to the service (as Envoy sent them), besides method, path and authority. */
+    Optional<List<String>> sendHeaders();
+
+    /** Envoy attributes sent to the service (e.g. {@code xds.route_name}, {@code source.address}). */
+    Optional<List<String>> sendAttributes();
+
+    @WithDefault("fail-open")
+    OnFailure onFailure();
+
+    /** Per-pipeline override of {@link #onFailure()}: {@code sluice.stage.enrichment.pipeline-on-failure.<pipeline>}. */
+    Map<String, OnFailure> pipelineOnFailure();
+
+    /** Status of the immediate response when failing closed. */
+    @WithDefault("503")
+    int failureStatus();
+
+    /** Header added to the request when failing open, so the upstream knows enrichment is missing. */
+    @WithDefault("x-enrichment")
+    String markerHeader();
+
+    @WithDefault("unavailable")
+    String markerValue();
+
+    /** Dynamic metadata namespace of the service's {@code metadata} (add it to Envoy's receiving namespaces). */
+    @WithDefault("io.sluice.enrichment")
+    String metadataNamespace();
+
+    CircuitBreaker circuitBreaker();
+
+    Bulkhead bulkhead();
+
+    Cache cache();
+
+    interface CircuitBreaker {
+        /** Calls in the rolling window over which the failure ratio is judged. */
+        @WithDefault("20")
+        int requestVolumeThreshold();
+
+        @WithDefault("0.5")
+        double failureRatio();
+
+        /** How long the breaker stays open before it lets trial calls through (half-open). */
+        @WithDefault("5s")
+        Duration delay();
+
+        /** Successful trial calls that close it again. */
+        @WithDefault("1")
+        int successThreshold();
+    }
+
+    interface Bulkhead {
+        /** Calls in flight at once; more wait in the queue. */
+        @WithDefault("64")
+        int maxConcurrent();
+
+        /** Calls waiting for a slot; beyond it a call fails at once (counted as {@code bulkhead-full}). */
+        @WithDefault("1024")
+        int queue();
+    }
+
+    interface Cache {
+        @WithDefault("true")
+        boolean enabled();
+
+        /** How long an answer is reused (Caffeine {@code expire-after-write}). */
+        @WithDefault("30s")
+        Duration ttl();
+
+        /**
+         * The facts that make two exchanges ask the same question: {@code method}, {@code path}, {@code authority},
+         * {@code header:<name>} or {@code attribute:<name>}.
+         */
+        @WithDefault("method,authority,path")
+        List<String> key();
+    }
+}

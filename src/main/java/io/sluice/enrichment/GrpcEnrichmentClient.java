@@ -1,0 +1,54 @@
+package io.sluice.enrichment;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import com.google.protobuf.Value;
+
+import io.grpc.ManagedChannel;
+import io.grpc.netty.NettyChannelBuilder;
+import io.smallrye.mutiny.Uni;
+import io.sluice.enrichment.v1.EnrichRequest;
+import io.sluice.enrichment.v1.EnrichResponse;
+import io.sluice.enrichment.v1.MutinyEnrichmentGrpc;
+
+/** The gRPC transport: {@code sluice.enrichment.v1.Enrichment/Enrich} over one plaintext HTTP/2 channel. */
+final class GrpcEnrichmentClient implements EnrichmentClient {
+
+    private final ManagedChannel channel;
+    private final MutinyEnrichmentGrpc.MutinyEnrichmentStub stub;
+
+    GrpcEnrichmentClient(String host, int port) {
+        this.channel = NettyChannelBuilder.forAddress(host, port).usePlaintext().build();
+        this.stub = MutinyEnrichmentGrpc.newMutinyStub(channel);
+    }
+
+    @Override
+    public Uni<EnrichmentAnswer> enrich(EnrichmentQuery query) {
+        EnrichRequest request = EnrichRequest.newBuilder()
+                .setMethod(query.method()).setPath(query.path()).setAuthority(query.authority())
+                .putAllHeaders(query.headers()).putAllAttributes(query.attributes()).build();
+        return stub.enrich(request).map(GrpcEnrichmentClient::answer);
+    }
+
+    static EnrichmentAnswer answer(EnrichResponse response) {
+        Map<String, Object> metadata = new LinkedHashMap<>();
+        for (Map.Entry<String, Value> field : response.getMetadata().getFieldsMap().entrySet()) {
+            metadata.put(field.getKey(), field.getValue());
+        }
+        EnrichmentAnswer.Deny deny = response.hasDeny() ? new EnrichmentAnswer.Deny(response.getDeny().getStatus(),
+                response.getDeny().getBody(), response.getDeny().getHeadersMap()) : null;
+        return new EnrichmentAnswer(response.getHeadersMap(), metadata, deny).validated();
+    }
+
+    @Override
+    public void close() {
+        channel.shutdown();
+        try {
+            channel.awaitTermination(2, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
