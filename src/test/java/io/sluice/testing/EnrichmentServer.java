@@ -15,11 +15,12 @@ import io.vertx.core.json.JsonObject;
  * A real HTTP enrichment service on loopback for the tests. What it does depends on the exchange path it is asked
  * about, so tests need no shared switches: {@code /enrich-ok/...} answers headers and metadata, {@code -slow}
  * answers after 500 ms, {@code -error} with 500, {@code -invalid} with JSON of the wrong shape, {@code -garbage}
- * with HTML, {@code -deny} with a denial, {@code -wait50} after 50 ms, and {@code -flap} fails while
+ * with HTML, {@code -deny} with a denial, {@code -wait<N>} after N ms, and {@code -flap} fails while
  * {@link #flapping()} is set. It can stop listening on its port and start again (connections refused meanwhile).
  */
 public final class EnrichmentServer implements AutoCloseable {
 
+    private static final java.util.regex.Pattern WAIT = java.util.regex.Pattern.compile("/enrich-wait(\\d+)");
     private static volatile EnrichmentServer current;
 
     private final Vertx vertx = Vertx.vertx();
@@ -93,7 +94,8 @@ public final class EnrichmentServer implements AutoCloseable {
             String path = query.getString("path", "");
             calls.computeIfAbsent(path, p -> new AtomicInteger()).incrementAndGet();
             maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
-            long delay = path.contains("/enrich-slow") ? 500 : path.contains("/enrich-wait50") ? 50 : 0;
+            java.util.regex.Matcher wait = WAIT.matcher(path);
+            long delay = path.contains("/enrich-slow") ? 500 : wait.find() ? Long.parseLong(wait.group(1)) : 0;
             Runnable answer = () -> {
                 inFlight.decrementAndGet();
                 answer(req, path, query);
