@@ -42,14 +42,19 @@ final class HeadersOnlyLoad {
         }
     }
 
-    private static final ProcessingRequest REQUEST_HEADERS = ProcessingRequest.newBuilder()
-            .setRequestHeaders(HttpHeaders.newBuilder().setEndOfStream(true).setHeaders(headers(
-                    ":method", "GET", ":path", "/myapp", ":authority", "www.example.com", ":scheme", "http",
-                    "user-agent", "curl/8.5.0", "accept", "*/*", "x-forwarded-proto", "http",
-                    "x-request-id", "6f1c6f5e-2f1d-4a52-9d4e-2f1f3c9a2b10")))
-            .setProtocolConfig(ProtocolConfiguration.newBuilder().setRequestBodyMode(BodySendMode.NONE)
-                    .setResponseBodyMode(BodySendMode.NONE))
-            .build();
+    private static final ProcessingRequest REQUEST_HEADERS = requestHeaders("/myapp");
+
+    /** Request headers as Envoy sends them for a curl GET of {@code path}. */
+    static ProcessingRequest requestHeaders(String path) {
+        return ProcessingRequest.newBuilder()
+                .setRequestHeaders(HttpHeaders.newBuilder().setEndOfStream(true).setHeaders(headers(
+                        ":method", "GET", ":path", path, ":authority", "www.example.com", ":scheme", "http",
+                        "user-agent", "curl/8.5.0", "accept", "*/*", "x-forwarded-proto", "http",
+                        "x-request-id", "6f1c6f5e-2f1d-4a52-9d4e-2f1f3c9a2b10")))
+                .setProtocolConfig(ProtocolConfiguration.newBuilder().setRequestBodyMode(BodySendMode.NONE)
+                        .setResponseBodyMode(BodySendMode.NONE))
+                .build();
+    }
     private static final ProcessingRequest RESPONSE_HEADERS = ProcessingRequest.newBuilder()
             .setResponseHeaders(HttpHeaders.newBuilder().setEndOfStream(true).setHeaders(headers(
                     ":status", "200", "content-type", "application/json", "content-length", "502",
@@ -65,6 +70,12 @@ final class HeadersOnlyLoad {
     }
 
     static Result run(String name, int port, int concurrency, Duration warmup, Duration measure) throws InterruptedException {
+        return run(name, port, concurrency, warmup, measure, () -> REQUEST_HEADERS);
+    }
+
+    /** As above, with the request headers of each exchange from {@code requests} (e.g. a path per exchange). */
+    static Result run(String name, int port, int concurrency, Duration warmup, Duration measure,
+            java.util.function.Supplier<ProcessingRequest> requests) throws InterruptedException {
         ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext()
                 .flowControlWindow(1 << 20).build();
         try {
@@ -75,7 +86,7 @@ final class HeadersOnlyLoad {
             CountDownLatch stopped = new CountDownLatch(concurrency);
             ExternalProcessorGrpc.ExternalProcessorStub stub = ExternalProcessorGrpc.newStub(channel);
             for (int i = 0; i < concurrency; i++) {
-                new Worker(stub, recorder, exchanges, recording, running, stopped).next();
+                new Worker(stub, recorder, exchanges, recording, running, stopped, requests).next();
             }
             if (!warmup.isZero()) {
                 Thread.sleep(warmup.toMillis());
@@ -104,9 +115,12 @@ final class HeadersOnlyLoad {
         private final AtomicBoolean recording;
         private final AtomicBoolean running;
         private final CountDownLatch stopped;
+        private final java.util.function.Supplier<ProcessingRequest> requests;
 
         Worker(ExternalProcessorGrpc.ExternalProcessorStub stub, Recorder recorder, AtomicLong exchanges,
-                AtomicBoolean recording, AtomicBoolean running, CountDownLatch stopped) {
+                AtomicBoolean recording, AtomicBoolean running, CountDownLatch stopped,
+                java.util.function.Supplier<ProcessingRequest> requests) {
+            this.requests = requests;
             this.stub = stub;
             this.recorder = recorder;
             this.exchanges = exchanges;
@@ -122,7 +136,7 @@ final class HeadersOnlyLoad {
             }
             OneExchange exchange = new OneExchange();
             stub.process(exchange);
-            exchange.send(REQUEST_HEADERS);
+            exchange.send(requests.get());
         }
 
         private final class OneExchange implements ClientResponseObserver<ProcessingRequest, ProcessingResponse> {
