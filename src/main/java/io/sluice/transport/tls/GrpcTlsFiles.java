@@ -45,9 +45,16 @@ public final class GrpcTlsFiles {
     private static final Logger LOG = Logger.getLogger(GrpcTlsFiles.class);
 
     private final Optional<Buffer> clientCa;
+    private final Optional<String> summary;
 
-    private GrpcTlsFiles(Optional<Buffer> clientCa) {
+    private GrpcTlsFiles(Optional<Buffer> clientCa, Optional<String> summary) {
         this.clientCa = clientCa;
+        this.summary = summary;
+    }
+
+    /** What the gRPC port serves, for the start-up log; empty when TLS is off. */
+    public Optional<String> summary() {
+        return summary;
     }
 
     /** The PEM CA bundle of {@code sluice.tls.client-ca}, already checked. */
@@ -64,9 +71,7 @@ public final class GrpcTlsFiles {
             String missing = certificate.isPresent() ? KEY : CERTIFICATE;
             throw new ConfigurationException(set + " is set but " + missing + " is not: TLS on the gRPC port needs both");
         }
-        if (certificate.isPresent()) {
-            checkKeyPair(certificate.get(), key.get(), vertx);
-        }
+        Optional<X509Certificate> leaf = certificate.map(c -> checkKeyPair(c, key.get(), vertx));
 
         Optional<Buffer> clientCa = tls.clientCa().map(path -> {
             Buffer pem = Buffer.buffer(read(TlsConfig.CLIENT_CA, path));
@@ -88,10 +93,23 @@ public final class GrpcTlsFiles {
             throw new ConfigurationException(CLIENT_AUTH + "=" + clientAuth + " needs the CA that issues client "
                     + "certificates: set " + TlsConfig.CLIENT_CA + " (PEM, e.g. the Secret's ca.crt)");
         }
-        return new GrpcTlsFiles(clientCa);
+        Optional<String> summary = leaf.map(c -> "TLS on the gRPC port: " + CERTIFICATE + "=" + certificate.get() + " ("
+                + c.getSubjectX500Principal().getName() + ", names " + subjectAltNames(c) + ", valid until "
+                + c.getNotAfter().toInstant() + "); client certificates " + clientAuth
+                + tls.clientCa().map(ca -> ", trusted CA " + TlsConfig.CLIENT_CA + "=" + ca).orElse(""));
+        return new GrpcTlsFiles(clientCa, summary);
     }
 
-    private static void checkKeyPair(Path certificatePath, Path keyPath, Vertx vertx) {
+    private static String subjectAltNames(X509Certificate certificate) {
+        try {
+            var names = certificate.getSubjectAlternativeNames();
+            return names == null ? "[]" : names.stream().map(n -> String.valueOf(n.get(1))).toList().toString();
+        } catch (java.security.cert.CertificateParsingException e) {
+            return "(unreadable)";
+        }
+    }
+
+    private static X509Certificate checkKeyPair(Path certificatePath, Path keyPath, Vertx vertx) {
         Buffer certificatePem = Buffer.buffer(read(CERTIFICATE, certificatePath));
         Buffer keyPem = Buffer.buffer(read(KEY, keyPath));
         X509Certificate leaf = loadCertificates(CERTIFICATE, certificatePath, certificatePem, vertx);
@@ -100,17 +118,33 @@ public final class GrpcTlsFiles {
             KeyStore store = new PemKeyCertOptions().setCertValue(certificatePem).setKeyValue(keyPem).loadKeyStore(vertx);
             privateKey = firstKey(store);
         } catch (Exception e) {
+            if (refusedAsPair(e)) {
+                throw mismatch(certificatePath, keyPath, leaf, e);
+            }
             throw new ConfigurationException(KEY + "=" + keyPath + ": not a PEM private key (" + e.getMessage() + ")", e);
         }
         if (!belongTogether(privateKey, leaf.getPublicKey())) {
-            throw new ConfigurationException(KEY + "=" + keyPath + " does not match the certificate in " + CERTIFICATE
-                    + "=" + certificatePath + " (" + leaf.getSubjectX500Principal().getName() + ")");
+            throw mismatch(certificatePath, keyPath, leaf, null);
         }
         Date now = new Date();
         if (now.after(leaf.getNotAfter()) || now.before(leaf.getNotBefore())) {
             LOG.warnf("%s=%s is outside its validity (%s to %s): clients will refuse it", CERTIFICATE, certificatePath,
                     leaf.getNotBefore().toInstant(), leaf.getNotAfter().toInstant());
         }
+        return leaf;
+    }
+
+    /**
+     * The key parsed but could not be stored with the certificate: {@code KeyStore.PrivateKeyEntry} refuses a key of
+     * another algorithm than the certificate's (an EC key for an RSA certificate, say).
+     */
+    private static boolean refusedAsPair(Exception e) {
+        return e instanceof IllegalArgumentException && String.valueOf(e.getMessage()).contains("does not match");
+    }
+
+    private static ConfigurationException mismatch(Path certificatePath, Path keyPath, X509Certificate leaf, Exception cause) {
+        return new ConfigurationException(KEY + "=" + keyPath + " does not match the certificate in " + CERTIFICATE + "="
+                + certificatePath + " (" + leaf.getSubjectX500Principal().getName() + ")", cause);
     }
 
     private static byte[] read(String property, Path path) {

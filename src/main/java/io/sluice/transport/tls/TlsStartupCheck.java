@@ -5,6 +5,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.eclipse.microprofile.config.ConfigProvider;
 
+import org.jboss.logging.Logger;
+
 import io.quarkus.runtime.Startup;
 import io.vertx.core.Vertx;
 
@@ -17,6 +19,8 @@ import io.vertx.core.Vertx;
 @ApplicationScoped
 public class TlsStartupCheck {
 
+    private static final Logger LOG = Logger.getLogger(TlsStartupCheck.class);
+
     private final TlsConfig tls;
     private final Vertx vertx;
 
@@ -27,6 +31,7 @@ public class TlsStartupCheck {
 
     @PostConstruct
     void check() {
-        GrpcTlsFiles.check(ConfigProvider.getConfig(), tls, vertx);
+        // Quarkus' own start-up line says "[TLS enabled: false]" for the separate server even when TLS is on.
+        GrpcTlsFiles.check(ConfigProvider.getConfig(), tls, vertx).summary().ifPresent(LOG::info);
     }
 }
