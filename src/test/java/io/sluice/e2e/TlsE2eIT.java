@@ -24,8 +24,9 @@ import io.sluice.testing.SluiceProcess;
 import io.sluice.testing.TestPki;
 
 /**
- * TLS on the gRPC port, configured as the generated manifests configure it (Quarkus' PEM certificate and key, here from
- * a PKI generated for the run), in the packaged jar: a real Envoy reaches Sluice the way Envoy Gateway does under the
+ * TLS on the gRPC port in the packaged jar, configured exactly as the generated Deployment configures it: its
+ * environment variables, with the Secret's mount path pointing at a PKI generated for the run (same file names). A real
+ * Envoy reaches Sluice the way Envoy Gateway does under the
  * task's BackendTLSPolicy (SNI {@code grpc-ext-proc.envoygateway}, the CA, the certificate's SAN checked), an Envoy
  * expecting another name is refused, and a plaintext client gets nothing from the TLS port.
  */
@@ -38,9 +39,9 @@ class TlsE2eIT {
     @BeforeAll
     static void start() {
         pki = TestPki.create(Path.of("target", "tls-e2e", "pki").toAbsolutePath());
-        sluice = SluiceProcess.start("tls", List.of(), Map.of(
-                "quarkus.grpc.server.ssl.certificate", pki.server().certificate().toString(),
-                "quarkus.grpc.server.ssl.key", pki.server().key().toString()));
+        Map<String, String> environment = GeneratedDeployment.read().tlsEnvironment(pki.caCertificate().getParent());
+        assertThat(environment).isNotEmpty();
+        sluice = SluiceProcess.start("tls", List.of(), Map.of(), environment);
         try (GrpcTestChannel channel = GrpcTestChannel.tls(sluice.grpcPort(), pki.caCertificate(), TestPki.SERVER_NAME, null)) {
             assertThat(channel.exchangeRequestHeaders().hasRequestHeaders()).isTrue();
         }
