@@ -2,6 +2,7 @@ package io.sluice.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.Map;
 
 import io.quarkus.test.QuarkusUnitTest;
 
@@ -12,12 +13,17 @@ final class BadConfigSupport {
     }
 
     static QuarkusUnitTest sluiceWith(String key, String value, String... expectedFragments) {
-        return new QuarkusUnitTest()
+        return sluiceWith(Map.of(key, value), expectedFragments);
+    }
+
+    static QuarkusUnitTest sluiceWith(Map<String, String> config, String... expectedFragments) {
+        QuarkusUnitTest test = new QuarkusUnitTest();
+        config.forEach(test::overrideConfigKey);
+        return test
                 .withApplicationRoot(jar -> jar
                         .addPackages(true, "io.sluice.config", "io.sluice.exchange", "io.sluice.observability",
                                 "io.sluice.pipeline", "io.sluice.stage", "io.sluice.stages", "io.sluice.enrichment", "io.sluice.transport", "io.sluice.testing", "io.sluice.example")
                         .addAsResource("application.properties"))
-                .overrideConfigKey(key, value)
                 .assertException(failure -> {
                     Throwable root = failure;
                     StringBuilder messages = new StringBuilder();

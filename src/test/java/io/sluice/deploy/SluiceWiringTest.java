@@ -111,6 +111,19 @@ class SluiceWiringTest {
         }
     }
 
+    /** The Unix socket Backend names the socket that the sidecar container tells Sluice to serve on. */
+    @Test
+    void sidecarServesTheUnixSocketOfItsBackend() {
+        JsonNode sluice = WIRING.sidecarContainer("sluice").orElseThrow();
+        List<String> socketPaths = JsonPaths.values(sluice, "env[]").stream()
+                .filter(e -> e.path("name").asText().equals("SLUICE_UDS_PATH")).map(e -> e.path("value").asText()).toList();
+        List<String> unixEndpoints = WIRING.ofKind("Backend").stream()
+                .flatMap(b -> JsonPaths.values(b.node(), "spec.endpoints[].unix.path").stream()).map(JsonNode::asText).toList();
+        assertThat(unixEndpoints).isNotEmpty();
+        assertThat(socketPaths).containsExactly(SOCKET);
+        assertThat(unixEndpoints).allSatisfy(path -> assertThat(path).isEqualTo(SOCKET));
+    }
+
     /** The task's mode: request headers; response headers and a streamed response body. */
     @Test
     void policiesUseTheTaskProcessingModeOnTheTaskRoute() {

@@ -43,6 +43,12 @@ public final class SluiceProcess implements AutoCloseable {
 
     /** Starts the jar and waits until {@code /q/health/ready} answers 200. */
     public static SluiceProcess start(String name, List<String> jvmOptions, Map<String, String> config) {
+        return start(name, jvmOptions, config, Map.of());
+    }
+
+    /** As {@link #start(String, List, Map)}, with environment variables too (configuration as a Deployment sets it). */
+    public static SluiceProcess start(String name, List<String> jvmOptions, Map<String, String> config,
+            Map<String, String> environment) {
         Path jar = Path.of(System.getProperty("sluice.jar", "target/quarkus-app/quarkus-run.jar"));
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException("no packaged Sluice at " + jar + ": run through `./mvnw verify` (failsafe runs "
@@ -66,7 +72,9 @@ public final class SluiceProcess implements AutoCloseable {
             config.forEach((key, value) -> cmd.add("-D" + key + "=" + value));
             cmd.add("-jar");
             cmd.add(jar.toString());
-            Process process = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            ProcessBuilder builder = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+            builder.environment().putAll(environment);
+            Process process = builder.start();
             SluiceProcess sluice = new SluiceProcess(process, grpcPort, httpPort, log, gcLog);
             sluice.awaitReady(Duration.ofSeconds(60));
             return sluice;

@@ -1,0 +1,150 @@
+package io.sluice.transport.uds;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Instance;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+import io.grpc.BindableService;
+import io.grpc.Server;
+import io.grpc.netty.NettyServerBuilder;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollEventLoopGroup;
+import io.netty.channel.epoll.EpollServerDomainSocketChannel;
+import io.netty.channel.unix.DomainSocketAddress;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.quarkus.grpc.GrpcService;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.quarkus.runtime.configuration.ConfigurationException;
+
+/**
+ * The ext_proc service, and gRPC health, on a Unix domain socket next to the TCP port, for Sluice as a sidecar of
+ * Envoy (Envoy Gateway's Backend with a {@code unix} endpoint). Started and stopped with the application; off unless
+ * {@code sluice.uds.path} is set.
+ * <p>
+ * Quarkus' gRPC server binds TCP only, so this is a grpc-java Netty server of its own, on Netty's native epoll transport
+ * (Netty 4.1's NIO transport cannot bind Unix sockets) with one event-loop thread. It serves the same service beans as
+ * the TCP port, without Quarkus' server interceptors: those expect a Vert.x event loop, and the ext_proc service needs
+ * neither a request context nor a Vert.x context. Calls run on the event-loop thread ({@code directExecutor}), as they
+ * run on Vert.x's event loops on the TCP port: the service never blocks. Quarkus' {@code grpc_server_*} metrics
+ * therefore count TCP calls only; Sluice's own {@code sluice_*} meters count both.
+ */
+@ApplicationScoped
+public class UnixSocketServer {
+
+    private static final Logger LOG = Logger.getLogger(UnixSocketServer.class);
+
+    private final UdsConfig config;
+    private final Instance<BindableService> services;
+    private final Optional<Integer> maxInboundMessageSize;
+    private volatile Server server;
+    private EventLoopGroup group;
+    private Path path;
+
+    public UnixSocketServer(UdsConfig config, @GrpcService Instance<BindableService> services,
+            @ConfigProperty(name = "quarkus.grpc.server.max-inbound-message-size") Optional<Integer> maxInboundMessageSize) {
+        this.config = config;
+        this.services = services;
+        this.maxInboundMessageSize = maxInboundMessageSize;
+    }
+
+    /** True once the socket accepts connections (the readiness check asks). */
+    public boolean serving() {
+        Server s = server;
+        return s != null && !s.isShutdown();
+    }
+
+    public Optional<Path> path() {
+        return config.path();
+    }
+
+    void start(@Observes StartupEvent event) {
+        if (config.path().isEmpty()) {
+            return;
+        }
+        path = config.path().get();
+        Set<PosixFilePermission> permissions = permissions();
+        if (!Epoll.isAvailable()) {
+            throw new ConfigurationException(UdsConfig.PATH + "=" + path + ": Unix sockets need Netty's epoll transport "
+                    + "(Linux x86_64), which is unavailable here: " + Epoll.unavailabilityCause());
+        }
+        SocketFile.clearStale(path);
+        group = new EpollEventLoopGroup(1, new DefaultThreadFactory("sluice-uds"));
+        NettyServerBuilder builder = NettyServerBuilder.forAddress(new DomainSocketAddress(path.toString()))
+                .channelType(EpollServerDomainSocketChannel.class)
+                .bossEventLoopGroup(group)
+                .workerEventLoopGroup(group)
+                .directExecutor();
+        maxInboundMessageSize.ifPresent(builder::maxInboundMessageSize);
+        services.forEach(builder::addService);
+        try {
+            server = builder.build().start();
+        } catch (IOException | RuntimeException e) {
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            throw new ConfigurationException(UdsConfig.PATH + "=" + path + ": cannot bind the Unix socket ("
+                    + rootMessage(e) + ")", e);
+        }
+        try {
+            Files.setPosixFilePermissions(path, permissions);
+        } catch (IOException e) {
+            stop(null);
+            throw new ConfigurationException(UdsConfig.PATH + "=" + path + ": cannot set its permissions to "
+                    + config.permissions() + " (" + e + ")", e);
+        }
+        LOG.infof("ext_proc also served on Unix socket %s (%s)", path, config.permissions());
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        Server s = server;
+        if (s == null) {
+            return;
+        }
+        server = null;
+        s.shutdown();
+        try {
+            if (!s.awaitTermination(5, TimeUnit.SECONDS)) {
+                s.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            s.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
+        group.shutdownGracefully(0, 2, TimeUnit.SECONDS);
+        try {
+            // Netty leaves the file behind; the next start would otherwise find a stale socket.
+            Files.deleteIfExists(path);
+        } catch (IOException e) {
+            LOG.warnf("cannot remove the Unix socket %s: %s", path, e);
+        }
+    }
+
+    private Set<PosixFilePermission> permissions() {
+        try {
+            return PosixFilePermissions.fromString(config.permissions());
+        } catch (IllegalArgumentException e) {
+            throw new ConfigurationException("sluice.uds.permissions=" + config.permissions()
+                    + " is not a permission string like rw-rw----", e);
+        }
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root == e ? String.valueOf(e.getMessage()) : e.getMessage() + ": " + root.getMessage();
+    }
+}

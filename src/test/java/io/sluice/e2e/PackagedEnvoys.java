@@ -1,0 +1,52 @@
+package io.sluice.e2e;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.restassured.RestAssured;
+import io.restassured.specification.RequestSpecification;
+import io.sluice.devmode.EchoUpstream;
+import io.sluice.devmode.EnvoyLauncher;
+
+/**
+ * For {@code *IT} classes that run the packaged Sluice in its own JVM: one echo upstream and any number of real Envoys
+ * in front of it, all stopped together. The counterpart of {@link EnvoyE2eSupport}, which serves {@code @QuarkusTest}.
+ */
+final class PackagedEnvoys implements AutoCloseable {
+
+    private final EchoUpstream upstream = EchoUpstream.standalone();
+    private final int upstreamPort = upstream.startAndAwait("127.0.0.1", 0);
+    private final List<EnvoyLauncher> envoys = new ArrayList<>();
+
+    /** An Envoy from {@code envoy/<template>.yaml} with ephemeral ports and the template's own {@code vars}. */
+    EnvoyLauncher start(String name, String template, Map<String, String> vars) {
+        Map<String, String> all = new HashMap<>(vars);
+        all.put("UPSTREAM_PORT", Integer.toString(upstreamPort));
+        all.put("LISTEN_PORT", "0");
+        all.put("ADMIN_PORT", "0");
+        EnvoyLauncher envoy = EnvoyLauncher.start(name, "envoy/" + template + ".yaml", all);
+        envoys.add(envoy);
+        return envoy;
+    }
+
+    /** A request to the Envoy's listener, as {@code curl -H "Host: www.example.com"} sends it. */
+    static RequestSpecification through(EnvoyLauncher envoy) {
+        return RestAssured.given().baseUri("http://127.0.0.1").port(envoy.listenerPort("main"))
+                .header("Host", "www.example.com");
+    }
+
+    /** Sum of an ext_proc filter counter over every filter instance ({@code http.*.ext_proc.*.<name>}). */
+    static long extProcCounter(EnvoyLauncher envoy, String name) {
+        return envoy.stats("").entrySet().stream()
+                .filter(e -> e.getKey().contains(".ext_proc.") && e.getKey().endsWith("." + name))
+                .mapToLong(Map.Entry::getValue).sum();
+    }
+
+    @Override
+    public void close() {
+        envoys.forEach(EnvoyLauncher::close);
+        upstream.close();
+    }
+}

@@ -1,0 +1,104 @@
+package io.sluice.e2e;
+
+import static io.sluice.e2e.PackagedEnvoys.through;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.nullValue;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import grpc.health.v1.HealthOuterClass.HealthCheckResponse.ServingStatus;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.sluice.devmode.EnvoyLauncher;
+import io.sluice.testing.GrpcTestChannel;
+import io.sluice.testing.SluiceProcess;
+import io.sluice.testing.TestPki;
+
+/**
+ * TLS on the gRPC port in the packaged jar, configured exactly as the generated Deployment configures it: its
+ * environment variables, with the Secret's mount path pointing at a PKI generated for the run (same file names). A real
+ * Envoy reaches Sluice the way Envoy Gateway does under the
+ * task's BackendTLSPolicy (SNI {@code grpc-ext-proc.envoygateway}, the CA, the certificate's SAN checked), an Envoy
+ * expecting another name is refused, and a plaintext client gets nothing from the TLS port.
+ */
+class TlsE2eIT {
+
+    static TestPki pki;
+    static SluiceProcess sluice;
+    static PackagedEnvoys envoys;
+
+    @BeforeAll
+    static void start() {
+        pki = TestPki.create(Path.of("target", "tls-e2e", "pki").toAbsolutePath());
+        Map<String, String> environment = GeneratedDeployment.read().tlsEnvironment(pki.caCertificate().getParent());
+        assertThat(environment).isNotEmpty();
+        sluice = SluiceProcess.start("tls", List.of(), Map.of(), environment);
+        try (GrpcTestChannel channel = GrpcTestChannel.tls(sluice.grpcPort(), pki.caCertificate(), TestPki.SERVER_NAME, null)) {
+            assertThat(channel.exchangeRequestHeaders().hasRequestHeaders()).isTrue();
+        }
+        envoys = new PackagedEnvoys();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (envoys != null) {
+            envoys.close();
+        }
+        if (sluice != null) {
+            sluice.close();
+        }
+    }
+
+    static EnvoyLauncher envoyExpecting(String name, String san) {
+        return envoys.start(name, "eg-task-tls", Map.of(
+                "SLUICE_GRPC_PORT", Integer.toString(sluice.grpcPort()),
+                "TLS_SNI", TestPki.SERVER_NAME,
+                "TLS_SAN", san,
+                "TLS_CA_FILE", pki.caCertificate().toString(),
+                "TLS_CLIENT_CERTIFICATES", "[]"));
+    }
+
+    @Test
+    void envoyVerifiesSluicesCertificateAndTheTasksCurlShowsBothTags() {
+        EnvoyLauncher envoy = envoyExpecting("tls-verified", TestPki.SERVER_NAME);
+        through(envoy).get("/myapp").then()
+                .statusCode(200)
+                .header("x-response-ext-processed", "true")
+                .body("path", equalTo("/myapp"))
+                .body("headers.X-Request-Ext-Processed", contains("true"));
+        assertThat(envoy.counter("cluster.ext_proc.ssl.handshake")).as("TLS handshakes to Sluice").isPositive();
+        assertThat(envoy.counter("cluster.ext_proc.ssl.fail_verify_san")).isZero();
+    }
+
+    @Test
+    void envoyExpectingAnotherNameRefusesSluice() {
+        EnvoyLauncher envoy = envoyExpecting("tls-other-name", "grpc-ext-proc.other-namespace");
+        // failure_mode_allow: false, as in the task: no processor, no request.
+        through(envoy).get("/myapp").then()
+                .statusCode(500)
+                .header("x-response-ext-processed", nullValue());
+        assertThat(envoy.counter("cluster.ext_proc.ssl.fail_verify_san")).isPositive();
+        assertThat(envoy.counter("cluster.ext_proc.ssl.handshake")).isZero();
+    }
+
+    @Test
+    void aPlaintextClientIsRefusedWhereATlsClientIsServed() {
+        try (GrpcTestChannel tls = GrpcTestChannel.tls(sluice.grpcPort(), pki.caCertificate(), TestPki.SERVER_NAME, null)) {
+            assertThat(tls.health(GrpcTestChannel.EXT_PROC_SERVICE)).isEqualTo(ServingStatus.SERVING);
+        }
+        try (GrpcTestChannel plaintext = GrpcTestChannel.plaintext(sluice.grpcPort())) {
+            assertThatThrownBy(() -> plaintext.health(GrpcTestChannel.EXT_PROC_SERVICE))
+                    .isInstanceOfSatisfying(StatusRuntimeException.class,
+                            e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE));
+        }
+    }
+}
