@@ -114,8 +114,6 @@ class EnrichmentTimerIT {
     }
 
     static long counter(EnvoyLauncher envoy, String name) {
-        return envoy.stats("").entrySet().stream()
-                .filter(e -> e.getKey().contains(".ext_proc.") && e.getKey().endsWith("." + name))
-                .mapToLong(Map.Entry::getValue).sum();
+        return EnvoyE2eSupport.extProcCounter(envoy, name);
     }
 }

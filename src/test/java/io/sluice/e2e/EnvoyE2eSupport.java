@@ -88,6 +88,11 @@ public abstract class EnvoyE2eSupport {
 
     /** Sum of an ext_proc filter counter over every filter instance ({@code http.*.ext_proc.*.<name>}). */
     protected static long extProcCounter(String name) {
+        return extProcCounter(envoy, name);
+    }
+
+    /** The same for a given Envoy, for classes that run several. */
+    static long extProcCounter(EnvoyLauncher envoy, String name) {
         return envoy.stats("").entrySet().stream()
                 .filter(e -> e.getKey().contains(".ext_proc.") && e.getKey().endsWith("." + name))
                 .mapToLong(Map.Entry::getValue).sum();

@@ -132,19 +132,9 @@ class LargeBodyIT {
                 URI.create("http://127.0.0.1:" + ENVOYS.get(mode).listenerPort("main") + "/download?text=1&chunk=16384&bytes="
                         + BODY_BYTES))
                 .timeout(Duration.ofMinutes(10)).build(), HttpResponse.BodyHandlers.ofInputStream());
-        assertThat(response.statusCode()).isEqualTo(200);
-        MessageDigest sha = MessageDigest.getInstance("SHA-256");
-        long bytes = 0;
-        try (InputStream in = response.body()) {
-            byte[] buf = new byte[64 * 1024];
-            for (int n = in.read(buf); n >= 0; n = in.read(buf)) {
-                sha.update(buf, 0, n);
-                bytes += n;
-            }
-        }
+        String sha256 = sha256(response);
         double seconds = (System.nanoTime() - start) / 1e9;
-        assertThat(bytes).isEqualTo(rewrittenLength());
-        assertThat(HexFormat.of().formatHex(sha.digest())).isEqualTo(rewrittenSha256());
+        assertThat(sha256).isEqualTo(rewrittenSha256());
         record(mode, "download", seconds);
     }
 

@@ -84,9 +84,7 @@ class RequestTrailersE2eTest extends EnvoyE2eSupport {
     }
 
     static long streamsFailed(EnvoyLauncher envoy) {
-        return envoy.stats("").entrySet().stream()
-                .filter(e -> e.getKey().contains(".ext_proc.") && e.getKey().endsWith(".streams_failed"))
-                .mapToLong(Map.Entry::getValue).sum();
+        return extProcCounter(envoy, "streams_failed");
     }
 
     record Reply(int status, String body) {
