@@ -27,6 +27,7 @@ import io.sluice.devmode.EnvoyLauncher;
  * the upstream must receive exactly the transformed bytes. BUFFERED over Envoy's 1 MiB buffer limit gets Envoy's
  * own 413, and BUFFERED_PARTIAL lets the part beyond the limit flow past the processor. {@code streamed-eager} is
  * STREAMED with {@code send_body_without_waiting_for_header_response}: chunks arrive before the headers reply.
+ * Downloads check the response direction where the template turns it on (STREAMED and BUFFERED).
  */
 @QuarkusTest
 class BodyModesE2eTest extends EnvoyE2eSupport {
@@ -75,6 +76,24 @@ class BodyModesE2eTest extends EnvoyE2eSupport {
             return; // Beyond the buffer limit the body flows past the processor: only its length is defined.
         }
         response.then().body("body.sha256", equalTo(sha256(upper(body))));
+    }
+
+    static Stream<Arguments> downloads() {
+        int[] sizes = { 0, 1, 16 * KIB, MIB - 4 * KIB, 10 * MIB };
+        return Stream.of("streamed-request", "streamed-eager", "buffered")
+                .flatMap(mode -> java.util.Arrays.stream(sizes).filter(size -> !mode.equals("buffered") || size < MIB)
+                        .mapToObj(size -> Arguments.of(mode, size)));
+    }
+
+    /** Response bodies in the templates whose response body mode is on: the client gets the upper-cased text. */
+    @ParameterizedTest(name = "{0} {1} bytes")
+    @MethodSource("downloads")
+    void downloadArrivesTransformed(String mode, int size) throws Exception {
+        byte[] body = RestAssured.given().baseUri("http://127.0.0.1").port(ENVOYS.get(mode).listenerPort("main"))
+                .header("Host", "www.example.com").get("/upper/download?text=1&chunk=16384&bytes=" + size)
+                .then().statusCode(200).extract().asByteArray();
+        assertThat(body).hasSize(size);
+        assertThat(sha256(body)).isEqualTo(sha256(upper(io.sluice.devmode.EchoText.bytes(0, size))));
     }
 
     static Stream<String> modes() {
