@@ -27,28 +27,17 @@ import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.sluice.testing.ExtProcClient;
+import io.sluice.testing.TracingOnProfile;
 
 /**
  * With the OpenTelemetry SDK on: a span per exchange, a child per phase message and a grandchild per stage, parented
- * by the call's gRPC metadata or else by the traceparent the HTTP request carried. Its own profile, so that the
- * rest of the suite runs with tracing off, as Sluice does by default.
+ * by the call's gRPC metadata or else by the traceparent the HTTP request carried.
  */
 @QuarkusTest
-@TestProfile(TracingTest.TracingOn.class)
+@TestProfile(TracingOnProfile.class)
 class TracingTest extends ChannelSupport {
-
-    public static class TracingOn implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of("quarkus.otel.sdk.disabled", "false",
-                    // Only the in-memory exporter: nothing listens for OTLP here.
-                    "quarkus.otel.exporter.otlp.traces.endpoint", "http://127.0.0.1:9",
-                    "quarkus.otel.bsp.schedule.delay", "10ms");
-        }
-    }
 
     @Inject
     InMemorySpanExporter spans;
