@@ -9,12 +9,12 @@ import org.jboss.logging.Logger;
 
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.context.Scope;
 import io.smallrye.mutiny.Uni;
 import io.sluice.exchange.Direction;
 import io.sluice.exchange.PhaseReply;
 import io.sluice.exchange.PhaseView;
-import io.opentelemetry.api.trace.Span;
-import io.opentelemetry.context.Scope;
 import io.sluice.observability.ExchangeMetrics;
 import io.sluice.observability.PhaseTrace;
 import io.sluice.stage.ExchangeContext;
