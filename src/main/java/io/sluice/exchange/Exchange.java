@@ -16,6 +16,9 @@ import io.grpc.Status;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.sluice.observability.ExchangeMetrics;
+import io.sluice.observability.ExchangeTrace;
+import io.sluice.observability.PhaseTrace;
+import io.sluice.observability.ReplyCounts;
 import io.sluice.pipeline.PhaseRunner;
 import io.sluice.pipeline.Pipeline;
 import io.sluice.pipeline.PipelineSelector;
@@ -36,6 +39,7 @@ public final class Exchange {
     private final PipelineSelector pipelines;
     private final PhaseRunner runner;
     private final ExchangeMetrics metrics;
+    private final ExchangeTrace trace;
     private Pipeline pipeline;
     /** The body modes Envoy announced; what a mode override's unset body modes are filled with. */
     private ModeOverride announcedModes = ModeOverride.none();
@@ -56,6 +60,12 @@ public final class Exchange {
 
     public Exchange(String id, PipelineSelector pipelines, PhaseRunner runner, ExchangeMetrics metrics,
             int maxMessageBytes, MessageTimeouts timeouts) {
+        this(id, pipelines, runner, metrics, maxMessageBytes, timeouts, ExchangeTrace.NONE);
+    }
+
+    public Exchange(String id, PipelineSelector pipelines, PhaseRunner runner, ExchangeMetrics metrics,
+            int maxMessageBytes, MessageTimeouts timeouts, ExchangeTrace trace) {
+        this.trace = trace;
         this.facts = new ExchangeFacts(id);
         this.pipelines = pipelines;
         this.runner = runner;
@@ -66,6 +76,11 @@ public final class Exchange {
 
     public String id() {
         return facts.id();
+    }
+
+    /** The stream's span ({@link ExchangeTrace#NONE} when tracing is off), ended by the transport. */
+    public ExchangeTrace trace() {
+        return trace;
     }
 
     /** The whole stream: Envoy's messages in, Sluice's replies out, in order. */
@@ -129,12 +144,16 @@ public final class Exchange {
             }
             DirectionState direction = state(phase.direction());
             reply = phaseReply(phase, request);
+            if (phase.kind() == PhaseName.Kind.BODY) {
+                metrics.bodyBytes(phase.direction(), ExchangeMetrics.Flow.IN, reply.chunk.size());
+            }
             flush = phase.kind() == PhaseName.Kind.TRAILERS && direction.streamedBodyOpen() ? lastChunkBeforeTrailers(phase) : null;
             direction.accept(phase, reply.endOfStream);
             midFullDuplexBody = requestPath.midFullDuplexBody() || responsePath.midFullDuplexBody();
             if (pipeline == null) {
                 pipeline = pipelines.select(facts);
                 facts.pipeline(pipeline.name());
+                trace.begin(facts);
             }
             // Envoy runs no message timer in observability mode or for FULL_DUPLEX_STREAMED bodies.
             if (!facts.observabilityMode() && !(phase.kind() == PhaseName.Kind.BODY
@@ -144,15 +163,27 @@ public final class Exchange {
         } catch (RuntimeException violation) {
             return Uni.createFrom().failure(violation);
         }
-        Uni<List<ProcessingResponse>> replies = runner.run(pipeline, reply, facts)
-                .map(outcome -> {
+        PhaseTrace phaseTrace = trace.phase(phase);
+        Uni<Outcome> outcome = runner.run(pipeline, reply, facts, phaseTrace);
+        if (phaseTrace != null) {
+            outcome = traced(outcome, phaseTrace);
+        }
+        Uni<List<ProcessingResponse>> replies = outcome
+                .map(decided -> {
                     metrics.messageAnswered(phase, pipeline.name(), System.nanoTime() - start);
-                    return replies(phase, reply, outcome);
+                    return replies(phase, reply, decided);
                 });
-        return flush == null ? replies : runner.run(pipeline, flush, facts).flatMap(outcome -> {
-            List<ProcessingResponse> flushed = flushReplies(flush, outcome);
+        return flush == null ? replies : runner.run(pipeline, flush, facts, phaseTrace).flatMap(flushOutcome -> {
+            List<ProcessingResponse> flushed = flushReplies(flush, flushOutcome);
             return answeredImmediately ? Uni.createFrom().item(flushed) : replies.map(trailers -> concat(flushed, trailers));
         });
+    }
+
+    /** Ends the phase span with the stages' outcome; only on traced exchanges, so untraced ones add no operator. */
+    private static Uni<Outcome> traced(Uni<Outcome> outcome, PhaseTrace phaseTrace) {
+        return outcome
+                .onItemOrFailure().invoke(phaseTrace::end)
+                .onCancellation().invoke(phaseTrace::cancelled);
     }
 
     private List<ProcessingResponse> replies(PhaseName phase, PhaseReply reply, Outcome outcome) {
@@ -165,6 +196,7 @@ public final class Exchange {
             return List.of(ReplyEncoder.immediate(immediate, reply));
         }
         if (reply.modeOverride != null) {
+            ReplyCounts.modeOverride(metrics, reply.modeOverride);
             reply.modeOverride.requestBody().ifPresent(requestPath::overrideRequested);
             reply.modeOverride.responseBody().ifPresent(responsePath::overrideRequested);
         }
@@ -172,7 +204,11 @@ public final class Exchange {
         if (phase.kind() == PhaseName.Kind.HEADERS) {
             direction.headersHeld(reply.headers);
         }
-        return ReplyEncoder.encode(reply, direction.replyBodyMode(), announcedModes);
+        List<ProcessingResponse> encoded = ReplyEncoder.encode(reply, direction.replyBodyMode(), announcedModes);
+        if (phase.kind() == PhaseName.Kind.BODY) {
+            metrics.bodyBytes(phase.direction(), ExchangeMetrics.Flow.OUT, ReplyCounts.bodyBytesSent(encoded));
+        }
+        return encoded;
     }
 
     /**

@@ -6,6 +6,7 @@ import jakarta.inject.Singleton;
 
 import io.sluice.config.SluiceConfig;
 import io.sluice.observability.ExchangeMetrics;
+import io.sluice.observability.ExchangeTrace;
 import io.sluice.pipeline.PhaseRunner;
 import io.sluice.pipeline.PipelineRegistry;
 
@@ -30,7 +31,11 @@ public class ExchangeFactory {
     }
 
     public Exchange create() {
+        return create(ExchangeTrace.NONE);
+    }
+
+    public Exchange create(ExchangeTrace trace) {
         return new Exchange("x" + Long.toString(ids.incrementAndGet(), 36), pipelines, runner, metrics, maxMessageBytes,
-                timeouts);
+                timeouts, trace);
     }
 }

@@ -1,5 +1,8 @@
 package io.sluice.observability;
 
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -11,6 +14,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.sluice.exchange.Direction;
 import io.sluice.exchange.PhaseName;
 import io.sluice.stage.StagePolicy;
 
@@ -32,15 +36,65 @@ public class ExchangeMetrics {
         ERROR
     }
 
+    /** Why a stream ended with an error (bounded: one value per way Sluice can end a stream). */
+    public enum ErrorCause {
+        /** An empty or unreadable ProcessingRequest (INVALID_ARGUMENT). */
+        MALFORMED,
+        /** A message Envoy could not have sent in the stream's state (FAILED_PRECONDITION). */
+        OUT_OF_ORDER,
+        /** A message over sluice.exchange.max-message-bytes (RESOURCE_EXHAUSTED). */
+        OVER_LIMIT,
+        /** A FULL_DUPLEX_STREAMED body with nothing from Envoy for sluice.exchange.full-duplex-idle-timeout. */
+        IDLE_TIMEOUT,
+        /** A stage with policy grpc-error failed or timed out, or stages released bytes a STREAMED body cannot carry. */
+        STAGE,
+        /** Sluice itself failed unexpectedly. */
+        INTERNAL;
+
+        final String tag = name().toLowerCase(Locale.ROOT);
+    }
+
+    /** Bodies seen: bytes Envoy sent in body messages (in), bytes Sluice sent back as body mutations (out). */
+    public enum Flow {
+        IN, OUT
+    }
+
+    private static final Duration HISTOGRAM_MIN = Duration.ofNanos(10_000);
+    private static final Duration HISTOGRAM_MAX = Duration.ofSeconds(10);
+
     private final MeterRegistry registry;
     private final AtomicInteger active = new AtomicInteger();
+    private final Counter streamsStarted;
     private final Map<String, Map<PhaseName, Timer>> messageTimers = new ConcurrentHashMap<>();
-    private final Map<End, Counter> streamsEnded = new java.util.EnumMap<>(End.class);
+    /** Per stage name, one timer per phase (indexed by ordinal): stage names come from config, a small set. */
+    private final Map<String, Timer[]> stageTimers = new ConcurrentHashMap<>();
+    private final Map<End, Counter> streamsEnded = new EnumMap<>(End.class);
+    private final Map<ErrorCause, Counter> streamErrors = new EnumMap<>(ErrorCause.class);
+    private final Counter[] bodyBytes = new Counter[Direction.values().length * Flow.values().length];
+    private final Map<String, Counter> modeOverrides = new ConcurrentHashMap<>();
+    private final Counter timeoutOverrides;
     private final DistributionSummary held;
 
     public ExchangeMetrics(MeterRegistry registry) {
         this.registry = registry;
         registry.gauge("sluice.streams.active", active);
+        this.streamsStarted = Counter.builder("sluice.streams.started")
+                .description("ext_proc streams opened by Envoy").register(registry);
+        for (ErrorCause cause : ErrorCause.values()) {
+            streamErrors.put(cause, Counter.builder("sluice.stream.errors")
+                    .description("Streams Sluice ended with a gRPC error, by cause")
+                    .tag("cause", cause.tag).register(registry));
+        }
+        for (Direction direction : Direction.values()) {
+            for (Flow flow : Flow.values()) {
+                bodyBytes[direction.ordinal() * Flow.values().length + flow.ordinal()] = Counter.builder("sluice.body.bytes")
+                        .description("Body bytes Envoy sent (in) and Sluice sent back as body mutations (out)")
+                        .baseUnit("bytes")
+                        .tag("direction", direction.wireName()).tag("flow", flow.name().toLowerCase(Locale.ROOT))
+                        .register(registry);
+            }
+        }
+        this.timeoutOverrides = Counter.builder("sluice.message.timeout.overrides").register(registry);
         for (End end : End.values()) {
             streamsEnded.put(end, Counter.builder("sluice.streams.ended")
                     .tag("end", end.name().toLowerCase(java.util.Locale.ROOT)).register(registry));
@@ -52,6 +106,43 @@ public class ExchangeMetrics {
 
     public void streamStarted() {
         active.incrementAndGet();
+        streamsStarted.increment();
+    }
+
+    /** Counted next to {@link #streamEnded} for streams that end with an error Sluice sent. */
+    public void streamError(ErrorCause cause) {
+        streamErrors.get(cause).increment();
+    }
+
+    public void bodyBytes(Direction direction, Flow flow, long bytes) {
+        if (bytes > 0) {
+            bodyBytes[direction.ordinal() * Flow.values().length + flow.ordinal()].increment(bytes);
+        }
+    }
+
+    /** A stage asked Envoy to change how it sends a part of the exchange ({@code mode_override}). */
+    public void modeOverride(Direction direction, String mode) {
+        // Rare (at most once per headers reply), so the key string may be built each time.
+        modeOverrides.computeIfAbsent(direction.wireName() + '/' + mode, k -> Counter.builder("sluice.mode.overrides")
+                .description("Processing mode changes stages requested, by direction and requested mode")
+                .tag("direction", direction.wireName()).tag("mode", mode)
+                .register(registry)).increment();
+    }
+
+    public void stageAnswered(String stage, PhaseName phase, long nanos) {
+        Timer[] timers = stageTimers.computeIfAbsent(stage, s -> new Timer[PhaseName.values().length]);
+        Timer timer = timers[phase.ordinal()];
+        if (timer == null) {
+            // A benign race: two threads may build the same timer; the registry hands both the same instance.
+            timer = Timer.builder("sluice.stage.duration")
+                    .description("Time one stage's hook took on one message, until its Outcome (or failure)")
+                    .tag("stage", stage).tag("phase", phase.wireName())
+                    .publishPercentileHistogram()
+                    .minimumExpectedValue(HISTOGRAM_MIN).maximumExpectedValue(HISTOGRAM_MAX)
+                    .register(registry);
+            timers[phase.ordinal()] = timer;
+        }
+        timer.record(nanos, TimeUnit.NANOSECONDS);
     }
 
     public void streamEnded(End end, int maxHeldMessages) {
@@ -67,6 +158,8 @@ public class ExchangeMetrics {
                         .description("Time from a message's arrival to its reply being ready, stages included")
                         .tag("phase", ph.wireName())
                         .tag("pipeline", pipeline)
+                        .publishPercentileHistogram()
+                        .minimumExpectedValue(HISTOGRAM_MIN).maximumExpectedValue(HISTOGRAM_MAX)
                         .register(registry))
                 .record(nanos, TimeUnit.NANOSECONDS);
     }
@@ -79,7 +172,7 @@ public class ExchangeMetrics {
 
     /** Sluice asked Envoy to extend its message timer ({@code override_message_timeout}). */
     public void messageTimeoutOverride() {
-        Counter.builder("sluice.message.timeout.overrides").register(registry).increment();
+        timeoutOverrides.increment();
     }
 
     public void stageFailed(String stage, PhaseName phase, StagePolicy.OnFailure policy, boolean timeout) {

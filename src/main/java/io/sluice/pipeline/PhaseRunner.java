@@ -9,11 +9,14 @@ import org.jboss.logging.Logger;
 
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.context.Scope;
 import io.smallrye.mutiny.Uni;
 import io.sluice.exchange.Direction;
 import io.sluice.exchange.PhaseReply;
 import io.sluice.exchange.PhaseView;
 import io.sluice.observability.ExchangeMetrics;
+import io.sluice.observability.PhaseTrace;
 import io.sluice.stage.ExchangeContext;
 import io.sluice.stage.ImmediateReply;
 import io.sluice.stage.Outcome;
@@ -37,19 +40,28 @@ public class PhaseRunner {
     }
 
     public Uni<Outcome> run(Pipeline pipeline, PhaseReply reply, ExchangeContext exchange) {
+        return run(pipeline, reply, exchange, null);
+    }
+
+    /** @param trace the message's phase span, or null when tracing is off */
+    public Uni<Outcome> run(Pipeline pipeline, PhaseReply reply, ExchangeContext exchange, PhaseTrace trace) {
         Uni<Outcome> outcome = Outcome.proceed();
         for (BoundStage stage : pipeline.order(reply.phase().direction() == Direction.RESPONSE)) {
             outcome = outcome.chain(previous -> previous instanceof ImmediateReply
                     ? Uni.createFrom().item(previous)
-                    : runStage(stage, reply, exchange));
+                    : runStage(stage, reply, exchange, trace));
         }
         return outcome;
     }
 
-    private Uni<Outcome> runStage(BoundStage stage, PhaseReply reply, ExchangeContext exchange) {
+    private Uni<Outcome> runStage(BoundStage stage, PhaseReply reply, ExchangeContext exchange, PhaseTrace trace) {
         PhaseReply.Turn turn = reply.begin(stage.name());
+        long start = System.nanoTime();
+        Span span = trace == null ? null : trace.stage(stage.name());
         Uni<Outcome> hook;
-        try {
+        // Current only while the hook is called, so that a side call it starts synchronously (an instrumented
+        // client) becomes the stage's child; nothing after that relies on the thread-local.
+        try (Scope ignored = span == null ? null : span.makeCurrent()) {
             hook = StageHooks.invoke(stage.stage(), reply.phase(), new PhaseView(exchange, turn));
             if (hook == null) {
                 throw new NullPointerException("stage '" + stage.name() + "' returned a null Uni");
@@ -61,15 +73,23 @@ public class PhaseRunner {
             // The shared, already-resolved "continue": nothing can time out, so skip the timer that
             // ifNoItem() would schedule and cancel for every stage of every message.
             turn.end();
+            metrics.stageAnswered(stage.name(), reply.phase(), System.nanoTime() - start);
+            if (span != null) {
+                PhaseTrace.stageEnded(span, Outcome.Continue.INSTANCE, null, false, stage.policy());
+            }
             return hook;
         }
         StagePolicy policy = stage.policy();
-        return hook
+        Uni<Outcome> run = hook
                 .ifNoItem().after(policy.timeout())
                 .failWith(() -> new StageTimeoutException(stage.name(), reply.phase().wireName(), policy.timeout()))
                 .onItemOrFailure().transformToUni((outcome, failure) -> {
+                    metrics.stageAnswered(stage.name(), reply.phase(), System.nanoTime() - start);
                     if (failure == null && outcome == null) {
                         failure = new NullPointerException("stage '" + stage.name() + "' answered with a null Outcome");
+                    }
+                    if (span != null) {
+                        PhaseTrace.stageEnded(span, outcome, failure, failure instanceof StageTimeoutException, policy);
                     }
                     if (failure == null) {
                         turn.end();
@@ -77,6 +97,10 @@ public class PhaseRunner {
                     }
                     return onFailure(stage, reply, turn, failure, exchange);
                 });
+        return span == null ? run : run.onCancellation().invoke(() -> {
+            span.addEvent("cancelled");
+            span.end();
+        });
     }
 
     private Uni<Outcome> onFailure(BoundStage stage, PhaseReply reply, PhaseReply.Turn turn, Throwable failure,

@@ -5,9 +5,13 @@ import io.envoyproxy.envoy.service.ext_proc.v3.ProcessingRequest;
 import io.envoyproxy.envoy.service.ext_proc.v3.ProcessingResponse;
 import io.grpc.stub.StreamObserver;
 import io.quarkus.grpc.GrpcService;
+import io.quarkus.grpc.RegisterInterceptor;
 import io.sluice.config.SluiceConfig;
 import io.sluice.exchange.ExchangeFactory;
 import io.sluice.observability.ExchangeMetrics;
+import io.sluice.observability.ExchangeTrace;
+import io.sluice.observability.ExchangeTracing;
+import io.sluice.observability.TraceContextInterceptor;
 
 /**
  * {@code envoy.service.ext_proc.v3.ExternalProcessor/Process}, served from the grpc-java classes of
@@ -15,23 +19,29 @@ import io.sluice.observability.ExchangeMetrics;
  * requests inbound messages without bound and flow control would be lost.
  */
 @GrpcService
+@RegisterInterceptor(TraceContextInterceptor.class)
 public class ExternalProcessorService extends ExternalProcessorGrpc.ExternalProcessorImplBase {
 
     private final ExchangeFactory exchanges;
     private final SluiceConfig config;
     private final ExchangeMetrics metrics;
     private final FullDuplexIdleWatch idleWatch;
+    private final ExchangeTracing tracing;
 
     public ExternalProcessorService(ExchangeFactory exchanges, SluiceConfig config, ExchangeMetrics metrics,
-            FullDuplexIdleWatch idleWatch) {
+            FullDuplexIdleWatch idleWatch, ExchangeTracing tracing) {
         this.exchanges = exchanges;
         this.config = config;
         this.metrics = metrics;
         this.idleWatch = idleWatch;
+        this.tracing = tracing;
     }
 
     @Override
     public StreamObserver<ProcessingRequest> process(StreamObserver<ProcessingResponse> responses) {
-        return FlowControlledStream.open(responses, exchanges.create(), config.exchange().maxInFlight(), metrics, idleWatch);
+        // Called inside the interceptor's gRPC Context: the parent from the call's metadata, if any.
+        ExchangeTrace trace = tracing.open(TraceContextInterceptor.PARENT.get());
+        return FlowControlledStream.open(responses, exchanges.create(trace), config.exchange().maxInFlight(), metrics,
+                idleWatch);
     }
 }

@@ -110,6 +110,7 @@ final class FlowControlledStream implements StreamObserver<ProcessingRequest> {
             }
             idleWatch.forget(this);
             metrics.streamEnded(ExchangeMetrics.End.CANCELLED, maxHeld.get());
+            exchange.trace().end("cancelled", Status.CANCELLED);
         }
     }
 
@@ -131,6 +132,8 @@ final class FlowControlledStream implements StreamObserver<ProcessingRequest> {
                 + TimeUnit.NANOSECONDS.toMillis(timeoutNanos) + " ms (sluice.exchange.full-duplex-idle-timeout)";
         LOG.warnf("[%s] ending the stream with DEADLINE_EXCEEDED: %s", exchange.id(), description);
         metrics.streamEnded(ExchangeMetrics.End.PROTOCOL_ERROR, maxHeld.get());
+        metrics.streamError(ExchangeMetrics.ErrorCause.IDLE_TIMEOUT);
+        exchange.trace().end("idle_timeout", Status.DEADLINE_EXCEEDED.withDescription(description));
         synchronized (this) {
             call.onError(Status.DEADLINE_EXCEEDED.withDescription(description).asRuntimeException());
         }
@@ -170,6 +173,15 @@ final class FlowControlledStream implements StreamObserver<ProcessingRequest> {
             }
             Status status = Status.fromThrowable(failure);
             ExchangeMetrics.End end;
+            // The codes ProtocolViolation uses for Envoy's mistakes; any other came from a stage's grpc-error policy
+            // (or what it threw), except UNKNOWN: an exception that is not a gRPC status is Sluice's own failure.
+            ExchangeMetrics.ErrorCause cause = switch (status.getCode()) {
+                case INVALID_ARGUMENT -> ExchangeMetrics.ErrorCause.MALFORMED;
+                case FAILED_PRECONDITION -> ExchangeMetrics.ErrorCause.OUT_OF_ORDER;
+                case RESOURCE_EXHAUSTED -> ExchangeMetrics.ErrorCause.OVER_LIMIT;
+                case UNKNOWN -> ExchangeMetrics.ErrorCause.INTERNAL;
+                default -> ExchangeMetrics.ErrorCause.STAGE;
+            };
             switch (status.getCode()) {
                 case INVALID_ARGUMENT, FAILED_PRECONDITION, RESOURCE_EXHAUSTED -> {
                     end = ExchangeMetrics.End.PROTOCOL_ERROR;
@@ -187,6 +199,8 @@ final class FlowControlledStream implements StreamObserver<ProcessingRequest> {
             }
             idleWatch.forget(FlowControlledStream.this);
             metrics.streamEnded(end, maxHeld.get());
+            metrics.streamError(cause);
+            exchange.trace().end(end.name().toLowerCase(java.util.Locale.ROOT), status);
             synchronized (FlowControlledStream.this) {
                 call.onError(status.asRuntimeException());
             }
@@ -197,6 +211,7 @@ final class FlowControlledStream implements StreamObserver<ProcessingRequest> {
             if (ended.compareAndSet(false, true)) {
                 idleWatch.forget(FlowControlledStream.this);
                 metrics.streamEnded(ExchangeMetrics.End.COMPLETED, maxHeld.get());
+                exchange.trace().end("completed", Status.OK);
                 synchronized (FlowControlledStream.this) {
                     call.onCompleted();
                 }

@@ -10,7 +10,7 @@ import java.util.concurrent.TimeUnit;
 import io.envoyproxy.envoy.service.ext_proc.v3.ExternalProcessorGrpc;
 import io.envoyproxy.envoy.service.ext_proc.v3.ProcessingRequest;
 import io.envoyproxy.envoy.service.ext_proc.v3.ProcessingResponse;
-import io.grpc.ManagedChannel;
+import io.grpc.Channel;
 import io.grpc.Status;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
@@ -26,7 +26,7 @@ public final class ExtProcClient implements AutoCloseable {
     private final CompletableFuture<Status> closed = new CompletableFuture<>();
     private volatile boolean becameNotReady;
 
-    private ExtProcClient(ManagedChannel channel) {
+    private ExtProcClient(Channel channel) {
         CompletableFuture<ClientCallStreamObserver<ProcessingRequest>> started = new CompletableFuture<>();
         ExternalProcessorGrpc.newStub(channel).process(new ClientResponseObserver<ProcessingRequest, ProcessingResponse>() {
             @Override
@@ -52,7 +52,7 @@ public final class ExtProcClient implements AutoCloseable {
         this.requests = started.join();
     }
 
-    public static ExtProcClient open(ManagedChannel channel) {
+    public static ExtProcClient open(Channel channel) {
         return new ExtProcClient(channel);
     }
 
