@@ -22,7 +22,7 @@ final class BadConfigSupport {
         return test
                 .withApplicationRoot(jar -> jar
                         .addPackages(true, "io.sluice.config", "io.sluice.exchange", "io.sluice.observability",
-                                "io.sluice.pipeline", "io.sluice.stage", "io.sluice.stages", "io.sluice.enrichment", "io.sluice.transport", "io.sluice.testing", "io.sluice.example")
+                                "io.sluice.pipeline", "io.sluice.stage", "io.sluice.stages", "io.sluice.enrichment", "io.sluice.lifecycle", "io.sluice.transport", "io.sluice.testing", "io.sluice.example")
                         .addAsResource("application.properties"))
                 .assertException(failure -> {
                     Throwable root = failure;

@@ -99,7 +99,7 @@ class EnrichmentContractTest extends ChannelSupport {
         ProcessingResponse reply = exchange("/enrich-slow/x");
         long tookMillis = (System.nanoTime() - start) / 1_000_000;
         assertMarked(reply);
-        assertThat(tookMillis).as("answered at the 150 ms call timeout, not after the 500 ms service").isLessThan(450);
+        assertThat(tookMillis).as("answered at the 150 ms call timeout, not after the 2 s service").isLessThan(1500);
         assertThat(count("timeout")).isEqualTo(timeouts + 1);
     }
 

@@ -14,7 +14,7 @@ import io.vertx.core.json.JsonObject;
 /**
  * A real HTTP enrichment service on loopback for the tests. What it does depends on the exchange path it is asked
  * about, so tests need no shared switches: {@code /enrich-ok/...} answers headers and metadata, {@code -slow}
- * answers after 500 ms, {@code -error} with 500, {@code -invalid} with JSON of the wrong shape, {@code -garbage}
+ * answers after 2 s, {@code -error} with 500, {@code -invalid} with JSON of the wrong shape, {@code -garbage}
  * with HTML, {@code -deny} with a denial, {@code -wait<N>} after N ms, and {@code -flap} fails while
  * {@link #flapping()} is set. It can stop listening on its port and start again (connections refused meanwhile).
  */
@@ -95,7 +95,7 @@ public final class EnrichmentServer implements AutoCloseable {
             calls.computeIfAbsent(path, p -> new AtomicInteger()).incrementAndGet();
             maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
             java.util.regex.Matcher wait = WAIT.matcher(path);
-            long delay = path.contains("/enrich-slow") ? 500 : wait.find() ? Long.parseLong(wait.group(1)) : 0;
+            long delay = path.contains("/enrich-slow") ? 2000 : wait.find() ? Long.parseLong(wait.group(1)) : 0;
             Runnable answer = () -> {
                 inFlight.decrementAndGet();
                 answer(req, path, query);

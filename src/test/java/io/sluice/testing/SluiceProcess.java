@@ -58,7 +58,9 @@ public final class SluiceProcess implements AutoCloseable {
             Path dir = Files.createDirectories(Path.of("target", "sluice-process"));
             Path log = dir.resolve(name + ".log");
             Path gcLog = dir.resolve(name + "-gc.log");
-            int grpcPort = freePort();
+            // A test that must know the port before Sluice runs (an Envoy configured first) passes it in.
+            int grpcPort = config.containsKey("quarkus.grpc.server.port")
+                    ? Integer.parseInt(config.get("quarkus.grpc.server.port")) : freePort();
             int httpPort = freePort();
             List<String> cmd = new ArrayList<>();
             cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -69,6 +71,10 @@ public final class SluiceProcess implements AutoCloseable {
             cmd.add("-Dquarkus.grpc.server.host=127.0.0.1");
             cmd.add("-Dquarkus.http.port=" + httpPort);
             cmd.add("-Dquarkus.http.host=127.0.0.1");
+            if (!config.containsKey("sluice.shutdown.delay")) {
+                // Production waits 5 s unhealthy before draining; tests that do not test shutdown should not.
+                cmd.add("-Dsluice.shutdown.delay=0s");
+            }
             config.forEach((key, value) -> cmd.add("-D" + key + "=" + value));
             cmd.add("-jar");
             cmd.add(jar.toString());
@@ -89,6 +95,33 @@ public final class SluiceProcess implements AutoCloseable {
 
     public boolean isAlive() {
         return process.isAlive();
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    /** Sends SIGTERM, as the kubelet does, without waiting. */
+    public void terminate() {
+        process.destroy();
+    }
+
+    /** Waits for the process to exit; false if it still runs after {@code timeout}. */
+    public boolean awaitExit(Duration timeout) throws InterruptedException {
+        return process.waitFor(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+
+    public int exitValue() {
+        return process.exitValue();
+    }
+
+    /** Everything Sluice logged so far. */
+    public String log() {
+        try {
+            return Files.readString(log);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** The process's peak resident set size so far (Linux {@code VmHWM}). */
@@ -208,7 +241,7 @@ public final class SluiceProcess implements AutoCloseable {
         throw new IllegalStateException("no " + field + " in /proc/" + process.pid() + "/status");
     }
 
-    private static int freePort() throws IOException {
+    public static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         }

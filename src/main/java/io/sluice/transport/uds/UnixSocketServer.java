@@ -71,6 +71,11 @@ public class UnixSocketServer {
         return config.path();
     }
 
+    /** The running server, for the graceful shutdown to drain before {@link #stop} removes the socket. */
+    public Optional<Server> grpcServer() {
+        return Optional.ofNullable(server);
+    }
+
     void start(@Observes StartupEvent event) {
         if (config.path().isEmpty()) {
             return;
