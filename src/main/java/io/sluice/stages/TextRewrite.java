@@ -24,14 +24,14 @@ abstract sealed class TextRewrite implements CarryOver.Transform {
 
     static final class Literal extends TextRewrite {
         private final byte[] pattern;
-        private final byte[] replacement;
+        private final ByteString replacement;
 
         Literal(String pattern, String replacement) {
             if (pattern.isEmpty()) {
                 throw new IllegalArgumentException("sluice.stage.text-replace.rules: literal must not be empty");
             }
             this.pattern = pattern.getBytes(StandardCharsets.UTF_8);
-            this.replacement = replacement.getBytes(StandardCharsets.UTF_8);
+            this.replacement = ByteString.copyFromUtf8(replacement);
         }
 
         @Override
@@ -41,19 +41,18 @@ abstract sealed class TextRewrite implements CarryOver.Transform {
 
         @Override
         public CarryOver.Step apply(ByteString chunk, boolean last) {
+            // One copy to search; the output is slices of the input (no copy), so a chunk without a match goes on as is.
             byte[] data = chunk.toByteArray();
-            ByteString.Output out = ByteString.newOutput(data.length);
+            ByteString out = ByteString.EMPTY;
             int from = 0;
             for (int at = indexOf(data, from); at >= 0; at = indexOf(data, from)) {
-                out.write(data, from, at - from);
-                out.write(replacement, 0, replacement.length);
+                out = out.concat(chunk.substring(from, at)).concat(replacement);
                 from = at + pattern.length;
             }
             // A match may start in the tail and end in the next chunk: hold back the longest tail that is a prefix of
             // the pattern, and nothing else (a body that trailers end has no later chunk to release it in STREAMED).
             int consumed = last ? data.length : Math.max(from, data.length - partialMatchAtEnd(data, from));
-            out.write(data, from, consumed - from);
-            return new CarryOver.Step(out.toByteString(), consumed);
+            return new CarryOver.Step(out.concat(chunk.substring(from, consumed)), consumed);
         }
 
         private int partialMatchAtEnd(byte[] data, int from) {
