@@ -1,0 +1,26 @@
+package io.sluice.perf;
+
+import java.time.Duration;
+
+/**
+ * How long and how hard the suite measures. The smoke run (the default, part of {@code ./mvnw verify}) takes
+ * seconds and proves every part still works; {@code -Dperf.full=true} (profile {@code perf}) is the real run.
+ * Every figure can be overridden with {@code -Dperf.<name>=...} for an experiment.
+ */
+public record PerfSettings(boolean full, int rounds, Duration warmup, Duration measure, int concurrency,
+        int streamedConcurrency, double openLoadFraction, int activeStreams, int idleStreams, int startups) {
+
+    public static PerfSettings current() {
+        boolean full = Boolean.getBoolean("perf.full");
+        return new PerfSettings(full,
+                Integer.getInteger("perf.rounds", full ? 3 : 1),
+                Duration.ofMillis(Long.getLong("perf.warmup.ms", full ? 5_000 : 500)),
+                Duration.ofMillis(Long.getLong("perf.measure.ms", full ? 5_000 : 700)),
+                Integer.getInteger("perf.concurrency", full ? 32 : 8),
+                Integer.getInteger("perf.streamed.concurrency", full ? 8 : 2),
+                Double.parseDouble(System.getProperty("perf.open.fraction", "0.5")),
+                Integer.getInteger("perf.active.streams", full ? 1_000 : 100),
+                Integer.getInteger("perf.idle.streams", full ? 10_000 : 500),
+                Integer.getInteger("perf.startups", full ? 5 : 1));
+    }
+}
