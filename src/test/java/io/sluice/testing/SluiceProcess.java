@@ -49,6 +49,14 @@ public final class SluiceProcess implements AutoCloseable {
     /** As {@link #start(String, List, Map)}, with environment variables too (configuration as a Deployment sets it). */
     public static SluiceProcess start(String name, List<String> jvmOptions, Map<String, String> config,
             Map<String, String> environment) {
+        SluiceProcess sluice = launch(name, jvmOptions, config, environment);
+        sluice.awaitReady(Duration.ofSeconds(60));
+        return sluice;
+    }
+
+    /** Starts the jar and returns at once, for a test that times the start itself. */
+    public static SluiceProcess launch(String name, List<String> jvmOptions, Map<String, String> config,
+            Map<String, String> environment) {
         Path jar = Path.of(System.getProperty("sluice.jar", "target/quarkus-app/quarkus-run.jar"));
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException("no packaged Sluice at " + jar + ": run through `./mvnw verify` (failsafe runs "
@@ -81,9 +89,7 @@ public final class SluiceProcess implements AutoCloseable {
             ProcessBuilder builder = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
             builder.environment().putAll(environment);
             Process process = builder.start();
-            SluiceProcess sluice = new SluiceProcess(process, grpcPort, httpPort, log, gcLog);
-            sluice.awaitReady(Duration.ofSeconds(60));
-            return sluice;
+            return new SluiceProcess(process, grpcPort, httpPort, log, gcLog);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -199,7 +205,8 @@ public final class SluiceProcess implements AutoCloseable {
         }
     }
 
-    private void awaitReady(Duration timeout) {
+    /** Waits until {@code /q/health/ready} answers 200; closes the process and throws if it does not in time. */
+    public void awaitReady(Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {

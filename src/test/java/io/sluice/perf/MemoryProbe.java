@@ -1,0 +1,133 @@
+package io.sluice.perf;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+
+import io.envoyproxy.envoy.service.ext_proc.v3.ExternalProcessorGrpc;
+import io.envoyproxy.envoy.service.ext_proc.v3.ProcessingRequest;
+import io.envoyproxy.envoy.service.ext_proc.v3.ProcessingResponse;
+import io.grpc.ManagedChannel;
+import io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.ClientCallStreamObserver;
+import io.grpc.stub.ClientResponseObserver;
+
+/**
+ * Part (d): Sluice's heap and resident set with many idle streams (request headers answered, the upstream still
+ * thinking: the state of every exchange while Envoy waits for a slow backend) and with many active ones (1 MiB
+ * uploads STREAMED in 16 KiB chunks, all at once), in a JVM capped at {@link #HEAP}.
+ */
+public final class MemoryProbe {
+
+    public static final String HEAP = "256m";
+
+    /** One reading; {@code exchanges} and {@code errors} only for the active state. */
+    public record Reading(String state, int streams, double liveHeapMiB, double rssMiB, double peakRssMiB,
+            long exchanges, long errors) {
+    }
+
+    private MemoryProbe() {
+    }
+
+    public static List<Reading> run(ProcessProbe sluice, int port, PerfSettings settings) throws InterruptedException {
+        List<Reading> readings = new ArrayList<>();
+        readings.add(reading("idle, no streams", 0, sluice, 0, 0));
+        readings.add(idleStreams(sluice, port, settings.idleStreams()));
+        Thread.sleep(1000);
+        AtomicReference<Reading> underLoad = new AtomicReference<>();
+        int active = settings.activeStreams();
+        ExtProcLoad.Result result = ExtProcLoad.run("sluice", port, ExtProcWorkload.STREAMED_1MIB,
+                new ExtProcLoad.Closed(active), settings.warmup(), settings.measure().multipliedBy(2), sluice::cpuNanos,
+                () -> underLoad.set(reading("active (STREAMED 1 MiB uploads)", active, sluice, 0, 0)));
+        Reading r = underLoad.get();
+        readings.add(new Reading(r.state(), active, r.liveHeapMiB(), r.rssMiB(), ProcessProbe.mib(sluice.peakRssBytes()),
+                result.exchanges(), result.errors()));
+        return readings;
+    }
+
+    public static PerfTable table(List<Reading> readings) {
+        PerfTable table = new PerfTable("memory", "Memory: idle and active streams, heap capped at " + HEAP,
+                "state", "streams", "live heap MiB", "KiB per stream", "RSS MiB", "peak RSS MiB", "exchanges done",
+                "errors", "target");
+        Reading idle = readings.get(0);
+        for (Reading r : readings) {
+            double perStream = r.streams() == 0 ? Double.NaN : (r.liveHeapMiB() - idle.liveHeapMiB()) * 1024 / r.streams();
+            boolean active = r.state().startsWith("active");
+            table.row(r.state(), r.streams(), r.liveHeapMiB(), perStream, r.rssMiB(), r.peakRssMiB(),
+                    active ? r.exchanges() : "—", active ? r.errors() : "—",
+                    active ? (r.errors() == 0 && r.exchanges() > 0 ? "met (no error, no OOM at -Xmx" + HEAP + ")" : "missed") : "—");
+        }
+        table.note("Live heap is read after a full collection (jcmd GC.run) while the streams are open; for the active "
+                + "state, halfway through the run. Sluice runs with -Xmx" + HEAP + " and -XX:+ExitOnOutOfMemoryError, so "
+                + "running out of heap would end the process and fail every stream.");
+        return table;
+    }
+
+    private static Reading reading(String state, int streams, ProcessProbe sluice, long exchanges, long errors) {
+        long live = sluice.liveHeapBytes();
+        return new Reading(state, streams, ProcessProbe.mib(live), ProcessProbe.mib(sluice.rssBytes()),
+                ProcessProbe.mib(sluice.peakRssBytes()), exchanges, errors);
+    }
+
+    /** Opens {@code count} exchanges, waits until each has its request headers answered, reads, then resets them. */
+    private static Reading idleStreams(ProcessProbe sluice, int port, int count) throws InterruptedException {
+        List<ManagedChannel> channels = new ArrayList<>();
+        for (int i = 0; i < ExtProcLoad.CONNECTIONS; i++) {
+            channels.add(NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().directExecutor().build());
+        }
+        List<ClientCallStreamObserver<ProcessingRequest>> streams = new ArrayList<>();
+        CountDownLatch answered = new CountDownLatch(count);
+        AtomicLong failed = new AtomicLong();
+        AtomicReference<Throwable> firstFailure = new AtomicReference<>();
+        ProcessingRequest request = ExtProcWorkload.HEADERS_ONLY.steps().get(0).get(0);
+        try {
+            for (int i = 0; i < count; i++) {
+                ExternalProcessorGrpc.newStub(channels.get(i % channels.size())).process(
+                        new ClientResponseObserver<ProcessingRequest, ProcessingResponse>() {
+                            @Override
+                            public void beforeStart(ClientCallStreamObserver<ProcessingRequest> stream) {
+                                synchronized (streams) {
+                                    streams.add(stream);
+                                }
+                            }
+
+                            @Override
+                            public void onNext(ProcessingResponse value) {
+                                answered.countDown();
+                            }
+
+                            @Override
+                            public void onError(Throwable t) {
+                                failed.incrementAndGet();
+                                firstFailure.compareAndSet(null, t);
+                                answered.countDown();
+                            }
+
+                            @Override
+                            public void onCompleted() {
+                            }
+                        });
+                synchronized (streams) {
+                    streams.get(streams.size() - 1).onNext(request);
+                }
+            }
+            if (!answered.await(120, TimeUnit.SECONDS)) {
+                throw new IllegalStateException(answered.getCount() + " of " + count + " idle streams got no reply in 120 s");
+            }
+            if (failed.get() > 0) {
+                throw new IllegalStateException(failed.get() + " of " + count + " idle streams failed; first: " + firstFailure.get());
+            }
+            return reading("idle (request headers answered, waiting)", count, sluice, 0, 0);
+        } finally {
+            synchronized (streams) {
+                streams.forEach(s -> s.cancel("memory probe over", null));
+            }
+            for (ManagedChannel channel : channels) {
+                channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+            }
+        }
+    }
+}

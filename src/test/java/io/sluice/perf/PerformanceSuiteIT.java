@@ -1,0 +1,69 @@
+package io.sluice.perf;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import io.sluice.testing.SluiceProcess;
+
+/**
+ * The performance suite. In {@code ./mvnw verify} it is a smoke run of seconds that proves every part still works
+ * and measures without error; {@code ./mvnw -Pperf verify} runs it in full and its report is the figures. Either
+ * way it writes {@code target/perf/report.md} and a CSV per table. Targets are reported, never asserted: a timed
+ * assertion on a shared machine would fail on noise.
+ */
+class PerformanceSuiteIT {
+
+    /** The same JVM options for Sluice and for the baseline, so CPU, heap and RSS compare. */
+    static final List<String> JVM = List.of("-Xmx" + MemoryProbe.HEAP);
+
+    @Test
+    void suite() throws Exception {
+        PerfSettings settings = PerfSettings.current();
+        Path dir = Path.of(System.getProperty("sluice.build.dir", "target"), "perf");
+        PerfReport report = new PerfReport(dir, settings);
+
+        // Start-up first, while nothing else of the suite runs.
+        List<StartupProbe.Start> starts = StartupProbe.run(settings, JVM);
+        report.add(StartupProbe.table(starts, JVM));
+
+        ProtocolLevel.Outcome protocol;
+        try (SluiceProcess sluice = SluiceProcess.start("perf-sluice", JVM, Map.of());
+                BaselineProcess baseline = BaselineProcess.start(JVM)) {
+            protocol = ProtocolLevel.run(new ProtocolLevel.Target("sluice", sluice.grpcPort(), new ProcessProbe(sluice.pid())),
+                    new ProtocolLevel.Target("grpc-java baseline", baseline.port(), baseline.probe()), settings);
+            report.addAll(protocol.tables());
+        }
+
+        List<MemoryProbe.Reading> memory;
+        try (SluiceProcess sluice = SluiceProcess.start("perf-memory", JVM, Map.of())) {
+            memory = MemoryProbe.run(new ProcessProbe(sluice.pid()), sluice.grpcPort(), settings);
+            report.add(MemoryProbe.table(memory));
+            assertThat(sluice.isAlive()).as("Sluice survived the memory probe").isTrue();
+        }
+
+        Path written = report.write();
+        System.out.println(Files.readString(written));
+
+        // What the smoke run proves: every part ran, measured something, and saw no error.
+        assertThat(starts).allSatisfy(s -> assertThat(s.toFirstReplyMs()).isPositive());
+        assertThat(protocol.runs()).hasSize(ExtProcWorkload.all().size() * 2 * 2 * settings.rounds());
+        assertThat(protocol.runs()).allSatisfy(r -> {
+            assertThat(r.errors()).as(r.target() + " " + r.workload().name() + " " + r.model().describe() + ": " + r.firstError())
+                    .isZero();
+            assertThat(r.exchanges()).as(r.target() + " " + r.workload().name()).isPositive();
+            assertThat(r.messages()).isGreaterThanOrEqualTo(r.exchanges());
+        });
+        assertThat(memory).extracting(MemoryProbe.Reading::errors).containsOnly(0L);
+        assertThat(memory.get(memory.size() - 1).exchanges()).isPositive();
+        for (PerfTable table : report.tables()) {
+            assertThat(dir.resolve(table.slug() + ".csv")).exists();
+            assertThat(table.rows()).as(table.slug()).isNotEmpty();
+        }
+    }
+}
