@@ -18,10 +18,13 @@ import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.Test;
 
+import io.envoyproxy.envoy.extensions.filters.http.ext_proc.v3.ProcessingMode.BodySendMode;
 import io.envoyproxy.envoy.service.ext_proc.v3.ProcessingRequest;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.sluice.perf.ExtProcLoad;
+import io.sluice.perf.ExtProcWorkload;
 import io.sluice.testing.EnrichmentServerResource;
 
 /**
@@ -46,18 +49,18 @@ class EnrichmentBenchmark {
     void enrichmentCacheHitAndMissAgainstNoEnrichment() throws Exception {
         int port = ConfigProvider.getConfig().getValue("quarkus.grpc.server.test-port", Integer.class);
         AtomicLong misses = new AtomicLong();
-        ProcessingRequest plain = HeadersOnlyLoad.requestHeaders("/myapp");
-        ProcessingRequest hit = HeadersOnlyLoad.requestHeaders("/bench-enrich/hit");
+        ProcessingRequest plain = request("/myapp");
+        ProcessingRequest hit = request("/bench-enrich/hit");
         Map<String, Supplier<ProcessingRequest>> configurations = new LinkedHashMap<>();
         configurations.put("no enrichment", () -> plain);
         configurations.put("enrichment, cache hit", () -> hit);
         configurations.put("enrichment, cache miss (5 ms service)",
-                () -> HeadersOnlyLoad.requestHeaders("/bench-enrich/enrich-wait5/" + misses.incrementAndGet()));
-        Map<String, List<HeadersOnlyLoad.Result>> results = new LinkedHashMap<>();
+                () -> request("/bench-enrich/enrich-wait5/" + misses.incrementAndGet()));
+        Map<String, List<ExtProcLoad.Result>> results = new LinkedHashMap<>();
         configurations.keySet().forEach(name -> results.put(name, new ArrayList<>()));
         List<String> names = new ArrayList<>(configurations.keySet());
         for (String name : names) {
-            HeadersOnlyLoad.run("warmup", port, CONCURRENCY, Duration.ZERO, Duration.ofSeconds(4), configurations.get(name));
+            load(name, port, configurations.get(name), Duration.ZERO, Duration.ofSeconds(4));
         }
         double failuresBefore = failures();
         StringBuilder report = new StringBuilder("# Enrichment benchmark\n\n");
@@ -65,20 +68,21 @@ class EnrichmentBenchmark {
             List<String> order = new ArrayList<>(names);
             java.util.Collections.rotate(order, round);
             for (String name : order) {
-                HeadersOnlyLoad.Result r = HeadersOnlyLoad.run(name, port, CONCURRENCY, SETTLE, MEASURE, configurations.get(name));
+                ExtProcLoad.Result r = load(name, port, configurations.get(name), SETTLE, MEASURE);
                 results.get(name).add(r);
-                report.append("round ").append(round + 1).append(": ").append(r.line()).append('\n');
+                report.append(String.format("round %d: %-40s %8.0f exchanges/s  p50 %6.2f ms  p99 %6.2f ms%n", round + 1, name,
+                        r.exchangesPerSecond(), r.messageMicros(50) / 1000, r.messageMicros(99) / 1000));
             }
         }
-        HeadersOnlyLoad.Result base = median(results.get(names.get(0)));
+        ExtProcLoad.Result base = median(results.get(names.get(0)));
         report.append(String.format("%n%d rounds, %d concurrent streams, %d s each; medians:%n%n"
                 + "| configuration | exchanges/s | ratio to no enrichment | p50 ms per message | p99 ms per message |%n| --- | --- | --- | --- | --- |%n",
                 ROUNDS, CONCURRENCY, MEASURE.toSeconds()));
         for (String name : names) {
-            HeadersOnlyLoad.Result m = median(results.get(name));
+            ExtProcLoad.Result m = median(results.get(name));
             report.append(String.format("| %s | %.0f | %.2f | %.2f | %.2f |%n", name, m.exchangesPerSecond(),
-                    m.exchangesPerSecond() / base.exchangesPerSecond(), m.latency().getValueAtPercentile(50) / 1e6,
-                    m.latency().getValueAtPercentile(99) / 1e6));
+                    m.exchangesPerSecond() / base.exchangesPerSecond(), m.messageMicros(50) / 1000,
+                    m.messageMicros(99) / 1000));
         }
         double failed = failures() - failuresBefore;
         report.append(String.format("%nenrichment failures during the measured rounds: %.0f%n", failed));
@@ -95,9 +99,22 @@ class EnrichmentBenchmark {
                 .mapToDouble(io.micrometer.core.instrument.Counter::count).sum();
     }
 
-    private static HeadersOnlyLoad.Result median(List<HeadersOnlyLoad.Result> results) {
-        List<HeadersOnlyLoad.Result> sorted = new ArrayList<>(results);
-        sorted.sort(Comparator.comparingDouble(HeadersOnlyLoad.Result::exchangesPerSecond));
+    private static ExtProcLoad.Result median(List<ExtProcLoad.Result> results) {
+        List<ExtProcLoad.Result> sorted = new ArrayList<>(results);
+        sorted.sort(Comparator.comparingDouble(ExtProcLoad.Result::exchangesPerSecond));
         return sorted.get(sorted.size() / 2);
+    }
+
+    /** Headers-only exchanges at {@link #CONCURRENCY}, the request headers of each from {@code first}. */
+    private static ExtProcLoad.Result load(String name, int port, Supplier<ProcessingRequest> first, Duration warmup,
+            Duration measure) throws InterruptedException {
+        ExtProcLoad.Result r = ExtProcLoad.run(name, port, ExtProcWorkload.HEADERS_ONLY.withFirstMessage(name, first),
+                new ExtProcLoad.Closed(CONCURRENCY), warmup, measure, () -> 0L, () -> { });
+        assertThat(r.errors()).as(name + ": " + r.firstError()).isZero();
+        return r;
+    }
+
+    private static ProcessingRequest request(String path) {
+        return ExtProcWorkload.requestHeaders(path, true, BodySendMode.NONE, BodySendMode.NONE);
     }
 }

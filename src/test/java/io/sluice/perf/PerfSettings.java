@@ -13,8 +13,8 @@ public record PerfSettings(boolean full, int rounds, Duration warmup, Duration m
     public static PerfSettings current() {
         boolean full = Boolean.getBoolean("perf.full");
         return new PerfSettings(full,
-                Integer.getInteger("perf.rounds", full ? 3 : 1),
-                Duration.ofMillis(Long.getLong("perf.warmup.ms", full ? 5_000 : 500)),
+                Integer.getInteger("perf.rounds", full ? 5 : 1),
+                Duration.ofMillis(Long.getLong("perf.warmup.ms", full ? 10_000 : 500)),
                 Duration.ofMillis(Long.getLong("perf.measure.ms", full ? 5_000 : 700)),
                 Integer.getInteger("perf.concurrency", full ? 32 : 8),
                 Integer.getInteger("perf.streamed.concurrency", full ? 8 : 2),

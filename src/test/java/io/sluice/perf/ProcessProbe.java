@@ -5,6 +5,8 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -62,13 +64,16 @@ public final class ProcessProbe {
         return Long.parseLong(m.group(2)) * 1024;
     }
 
-    private String jcmd(String command) {
+    /** Runs {@code jcmd <pid> <command...>} and returns what it printed; throws if it failed. */
+    String jcmd(String... command) {
         try {
-            Process jcmd = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
-                    Long.toString(pid), command).redirectErrorStream(true).start();
+            List<String> cmd = new ArrayList<>(List.of(
+                    Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(), Long.toString(pid)));
+            cmd.addAll(List.of(command));
+            Process jcmd = new ProcessBuilder(cmd).redirectErrorStream(true).start();
             String out = new String(jcmd.getInputStream().readAllBytes());
             if (jcmd.waitFor() != 0) {
-                throw new IllegalStateException("jcmd " + pid + " " + command + " failed: " + out);
+                throw new IllegalStateException("jcmd " + pid + " " + String.join(" ", command) + " failed: " + out);
             }
             return out;
         } catch (IOException e) {

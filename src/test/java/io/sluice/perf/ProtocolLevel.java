@@ -37,8 +37,16 @@ public final class ProtocolLevel {
         PerfTable ratios = new PerfTable("protocol-ratios", "Protocol level, Sluice against the baseline (median of per-round ratios)",
                 "workload", "throughput ratio", "target", "p99 ratio (closed)", "p99 ratio (open)", "target", "verdict");
         List<ExtProcLoad.Result> all = new ArrayList<>();
+        // Both JVMs (and the generator's) compile the paths of every workload before anything is recorded: the first
+        // workload measured must not pay for the JIT.
         for (ExtProcWorkload workload : ExtProcWorkload.all()) {
-            int inFlight = workload == ExtProcWorkload.STREAMED_1MIB ? settings.streamedConcurrency() : settings.concurrency();
+            for (Target target : List.of(baseline, sluice)) {
+                ExtProcLoad.run(target.name(), target.port(), workload, new ExtProcLoad.Closed(inFlight(workload, settings)),
+                        Duration.ZERO, settings.warmup(), target.probe()::cpuNanos, () -> { });
+            }
+        }
+        for (ExtProcWorkload workload : ExtProcWorkload.all()) {
+            int inFlight = inFlight(workload, settings);
             Map<String, List<ExtProcLoad.Result>> closedRuns = rounds(sluice, baseline, workload,
                     new ExtProcLoad.Closed(inFlight), settings);
             ExtProcLoad.Result bClosed = median(closedRuns.get(baseline.name()), ExtProcLoad.Result::exchangesPerSecond);
@@ -72,7 +80,8 @@ public final class ProtocolLevel {
             ratios.row(workload.name(), throughput, targeted ? "≥ 0.80" : "—", p99Closed, p99Open, targeted ? "≤ 2.00" : "—",
                     targeted ? verdict(throughput, p99Open) : "—");
         }
-        closed.note(String.format("Each row is the median of %d round(s) of %d ms after a %d ms warm-up; the load generator "
+        closed.note(String.format("Each row is the median of %d round(s) of %d ms, after a warm-up of %d ms per workload "
+                + "and server before anything is recorded and a 1 s settle before each run; the load generator "
                 + "opens one stream per exchange over %d HTTP/2 connections and resets it after the last reply, as Envoy "
                 + "does. Latency is per message (send to reply). CPU, heap and RSS are the server process's; live heap is "
                 + "read after a full collection (jcmd GC.run) at the end of the workload.", settings.rounds(),
@@ -81,6 +90,10 @@ public final class ProtocolLevel {
                 + "Exchanges start on schedule whatever the server does, and a first message's latency counts from when it "
                 + "was due (HdrHistogram, corrected for coordinated omission).", settings.openLoadFraction() * 100));
         return new Outcome(List.of(closed, open, ratios), all);
+    }
+
+    static int inFlight(ExtProcWorkload workload, PerfSettings settings) {
+        return workload == ExtProcWorkload.STREAMED_1MIB ? settings.streamedConcurrency() : settings.concurrency();
     }
 
     private static String verdict(double throughput, double p99) {
@@ -94,14 +107,14 @@ public final class ProtocolLevel {
         return misses.isEmpty() ? "met" : "missed: " + String.join(", ", misses);
     }
 
-    /** Runs {@code rounds} pairs in A-B, B-A order; the first pair gets the full warm-up, later ones a settle. */
+    /** Runs {@code rounds} pairs in A-B, B-A order, each run after a short settle at its load. */
     private static Map<String, List<ExtProcLoad.Result>> rounds(Target sluice, Target baseline, ExtProcWorkload workload,
             ExtProcLoad.Model model, PerfSettings settings) throws InterruptedException {
         Map<String, List<ExtProcLoad.Result>> results = new LinkedHashMap<>();
         results.put(baseline.name(), new ArrayList<>());
         results.put(sluice.name(), new ArrayList<>());
         for (int round = 0; round < settings.rounds(); round++) {
-            Duration warmup = round == 0 ? settings.warmup() : min(settings.warmup(), Duration.ofSeconds(1));
+            Duration warmup = min(settings.warmup(), Duration.ofSeconds(1));
             List<Target> order = round % 2 == 0 ? List.of(baseline, sluice) : List.of(sluice, baseline);
             for (Target target : order) {
                 results.get(target.name()).add(ExtProcLoad.run(target.name(), target.port(), workload, model, warmup,
