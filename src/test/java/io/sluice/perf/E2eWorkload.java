@@ -32,8 +32,8 @@ record E2eWorkload(String name, String path, boolean post, String bodyMode) {
                 "REQUEST_TRAILER_MODE", trailers, "RESPONSE_TRAILER_MODE", trailers);
     }
 
-    /** "GET, no body" or "POST 4 KiB, 4 KiB back" for the report. */
+    /** "GET, JSON echo back" or "POST 4 KiB, 4 KiB back" for the report. */
     String describe() {
-        return post ? "POST " + BODY_BYTES / 1024 + " KiB, " + BODY_BYTES / 1024 + " KiB back" : "GET, no body";
+        return post ? "POST " + BODY_BYTES / 1024 + " KiB, " + BODY_BYTES / 1024 + " KiB back" : "GET, JSON echo back";
     }
 }
