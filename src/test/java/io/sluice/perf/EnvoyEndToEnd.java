@@ -68,7 +68,7 @@ public final class EnvoyEndToEnd {
                     long p99With = histograms[1].getValueAtPercentile(99);
                     latency.row(workload.name(), perConnection * connections, p50Without, p50With, p50With - p50Without,
                             p99Without, p99With, p99With - p99Without);
-                    load.requireExtProcSawEveryRequest();
+                    load.requireEnvoysAnswered2xxOnly();
                 }
             }
         }
@@ -159,15 +159,27 @@ public final class EnvoyEndToEnd {
             return merged;
         }
 
-        /** Guards against a "with" side that, misconfigured, never reached Sluice and so measured plain Envoy. */
-        void requireExtProcSawEveryRequest() {
-            EnvoyLauncher envoy = envoys.extProc;
-            long started = envoy.counter(EnvoyPair.EXT_PROC_STATS + "streams_started");
-            long requests = envoy.counter("http.ingress.downstream_rq_total");
+        /**
+         * Envoy's own count of what it answered, over every run including the warm-ups (h2load does not know the status
+         * of a response that straddles the end of a warm-up), and a guard against a "with" side that, misconfigured,
+         * never reached Sluice and so measured plain Envoy.
+         */
+        void requireEnvoysAnswered2xxOnly() {
+            for (EnvoyLauncher envoy : List.of(envoys.direct, envoys.extProc)) {
+                for (String status : List.of("1xx", "3xx", "4xx", "5xx")) {
+                    long count = envoy.counterOrZero("http.ingress.downstream_rq_" + status);
+                    if (count != 0) {
+                        throw new IllegalStateException(workload.name() + ": " + envoy + " answered " + count + " " + status
+                                + "; log: " + envoy.logFile() + ", h2load output in " + OUT.toAbsolutePath());
+                    }
+                }
+            }
+            long started = envoys.extProc.counter(EnvoyPair.EXT_PROC_STATS + "streams_started");
+            long requests = envoys.extProc.counter("http.ingress.downstream_rq_total");
             if (started < requests) {
                 throw new IllegalStateException(workload.name() + ": Envoy with ext_proc served " + requests
                         + " requests but opened only " + started + " ext_proc streams; stats: "
-                        + envoy.stats(EnvoyPair.EXT_PROC_STATS) + "\nlog: " + envoy.logFile());
+                        + envoys.extProc.stats(EnvoyPair.EXT_PROC_STATS) + "\nlog: " + envoys.extProc.logFile());
             }
         }
 

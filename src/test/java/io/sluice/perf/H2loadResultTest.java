@@ -61,6 +61,26 @@ class H2loadResultTest {
     }
 
     @Test
+    void aResponseThatStraddlesTheEndOfTheWarmUpIsDoneWithoutAStatus() throws Exception {
+        String straddled = OK.replace("3 2xx", "2 2xx");
+        Path log = Files.writeString(dir.resolve("straddle.log"), "1\t0\t16491\n1\t200\t285\n1\t200\t300\n");
+
+        H2loadResult result = H2loadResult.parse("h2load ...", straddled, log).requireAllSucceeded("straddle", "h2c");
+
+        assertThat(result.straddling()).isEqualTo(1);
+        assertThat(result.latencyMicros().getTotalCount()).isEqualTo(2);
+    }
+
+    @Test
+    void moreStatuslessRequestsThanMissingStatusesFailTheRun() throws Exception {
+        Path log = Files.writeString(dir.resolve("zero.log"), "1\t0\t227\n1\t200\t285\n1\t200\t300\n");
+
+        H2loadResult result = H2loadResult.parse("h2load ...", OK, log);
+
+        assertThatThrownBy(() -> result.requireAllSucceeded("zero", "h2c")).hasMessageContaining("status seen in the warm-up 1");
+    }
+
+    @Test
     void aFailedStreamInTheLogFailsTheRun() throws Exception {
         Path log = Files.writeString(dir.resolve("reset.log"), "1\t200\t227\n1\t200\t285\n1\t-1\t300\n");
 
