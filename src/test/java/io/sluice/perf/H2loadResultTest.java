@@ -72,12 +72,23 @@ class H2loadResultTest {
     }
 
     @Test
-    void moreStatuslessRequestsThanMissingStatusesFailTheRun() throws Exception {
-        Path log = Files.writeString(dir.resolve("zero.log"), "1\t0\t227\n1\t200\t285\n1\t200\t300\n");
+    void aResponseCutOffAtTheEndIsA2xxThatIsNotDone() throws Exception {
+        String cutOff = OK.replace("3 2xx", "4 2xx");
+        Path log = Files.writeString(dir.resolve("cut.log"), "1\t200\t227\n1\t200\t285\n1\t200\t300\n");
 
-        H2loadResult result = H2loadResult.parse("h2load ...", OK, log);
+        H2loadResult result = H2loadResult.parse("h2load ...", cutOff, log).requireAllSucceeded("cut", "h2c");
 
-        assertThatThrownBy(() -> result.requireAllSucceeded("zero", "h2c")).hasMessageContaining("status seen in the warm-up 1");
+        assertThat(result.latencyMicros().getTotalCount()).isEqualTo(3);
+    }
+
+    @Test
+    void aDoneRequestWithoutAnyStatusFailsTheRun() throws Exception {
+        String missing = OK.replace("3 2xx", "2 2xx");
+        Path log = Files.writeString(dir.resolve("missing.log"), "1\t200\t227\n1\t200\t285\n1\t200\t300\n");
+
+        H2loadResult result = H2loadResult.parse("h2load ...", missing, log);
+
+        assertThatThrownBy(() -> result.requireAllSucceeded("missing", "h2c")).hasMessageContaining("2xx 2");
     }
 
     @Test
