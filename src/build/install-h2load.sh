@@ -9,6 +9,7 @@ dir=$(cd "$1" && pwd)
 wrapper="$dir/h2load"
 
 fail() {
+  rm -rf "$dir/.partial"
   cat >&2 <<MSG
 ERROR: cannot provide h2load (Debian/Ubuntu package nghttp2-client) for the end-to-end performance tests.
   $1
