@@ -9,7 +9,7 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** h2load's summary as nghttp2 1.52 prints it; the real runs are in {@link EnvoyEndToEndIT}. */
+/** h2load's summary as nghttp2 1.52 prints it; the real runs are in {@link PerformanceSuiteIT}. */
 class H2loadResultTest {
 
     static final String OK = """

@@ -58,6 +58,12 @@ class PerformanceSuiteIT {
             assertThat(sluice.isAlive()).as("Sluice survived the memory probe").isTrue();
         }
 
+        List<PerfTable> endToEnd;
+        try (SluiceProcess sluice = SluiceProcess.start("perf-e2e", JVM, Map.of())) {
+            endToEnd = EnvoyEndToEnd.run(sluice.grpcPort(), settings);
+            report.addAll(endToEnd);
+        }
+
         Path written = report.write();
         System.out.println(Files.readString(written));
 
@@ -73,6 +79,14 @@ class PerformanceSuiteIT {
         assertThat(profiled.errors()).isZero();
         assertThat(memory).extracting(MemoryProbe.Reading::errors).containsOnly(0L);
         assertThat(memory.get(memory.size() - 1).messages()).as("every active stream moves").isPositive();
+        // End to end: every request of every h2load run succeeded (EnvoyEndToEnd throws otherwise); both sides measured.
+        List<String> workloads = E2eWorkload.all().stream().map(E2eWorkload::name).toList();
+        assertThat(endToEnd.get(0).rows()).extracting(row -> row.get(0)).containsExactlyElementsOf(workloads);
+        assertThat(endToEnd.get(0).rows()).allSatisfy(row -> {
+            assertThat(Double.parseDouble(row.get(2))).as("req/s without ext_proc, %s", row).isPositive();
+            assertThat(Double.parseDouble(row.get(3))).as("req/s with ext_proc, %s", row).isPositive();
+        });
+        assertThat(endToEnd.get(1).rows()).extracting(row -> row.get(0)).containsExactlyElementsOf(workloads);
         for (PerfTable table : report.tables()) {
             assertThat(dir.resolve(table.slug() + ".csv")).exists();
             assertThat(table.rows()).as(table.slug()).isNotEmpty();
