@@ -40,19 +40,30 @@ public final class EnvoyEndToEnd {
 
     /** Starts the echo upstream and, per workload, the two Envoys; Sluice must already serve {@code sluiceGrpcPort}. */
     public static List<PerfTable> run(int sluiceGrpcPort, PerfSettings settings) {
+        return run("Sluice", sluiceGrpcPort, settings, E2eWorkload.all());
+    }
+
+    /**
+     * As {@link #run(int, PerfSettings)} with any ext_proc server ({@code server} names it in the tables) and a choice
+     * of workloads: the bare grpc-java handler behind the same Envoy shows what the machine allows any ext_proc server.
+     */
+    public static List<PerfTable> run(String server, int grpcPort, PerfSettings suiteSettings, List<E2eWorkload> workloads) {
+        PerfSettings settings = suiteSettings.forEndToEnd();
+        String slug = server.equals("Sluice") ? "e2e" : "e2e-" + server.toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9]+", "-");
         int connections = Math.min(MAX_CONNECTIONS, settings.concurrency());
         int streams = Math.max(1, settings.concurrency() / connections);
-        PerfTable throughput = new PerfTable("e2e-throughput", "Through Envoy: throughput with and without ext_proc",
+        PerfTable throughput = new PerfTable(slug + "-throughput", "Through Envoy: throughput with and without ext_proc ("
+                + server + ")",
                 "workload", "requests", "without ext_proc (req/s)", "with ext_proc (req/s)", "ratio", "target");
-        PerfTable latency = new PerfTable("e2e-latency", "Through Envoy: latency ext_proc adds at a fixed rate",
+        PerfTable latency = new PerfTable(slug + "-latency", "Through Envoy: latency ext_proc adds at a fixed rate (" + server + ")",
                 "workload", "rate (req/s)", "p50 without (µs)", "p50 with (µs)", "p50 added (µs)",
                 "p99 without (µs)", "p99 with (µs)", "p99 added (µs)");
         List<String> roundRatios = new ArrayList<>();
         Path body = writeBody();
         try (EchoUpstream upstream = EchoUpstream.standalone()) {
             int upstreamPort = upstream.startAndAwait("127.0.0.1", 0);
-            for (E2eWorkload workload : E2eWorkload.all()) {
-                try (EnvoyPair envoys = EnvoyPair.start(workload, sluiceGrpcPort, upstreamPort)) {
+            for (E2eWorkload workload : workloads) {
+                try (EnvoyPair envoys = EnvoyPair.start(workload, grpcPort, upstreamPort)) {
                     Load load = new Load(workload, envoys, settings, connections, streams, body);
                     double[][] rates = load.throughputRounds();
                     double without = median(rates[0]);

@@ -23,4 +23,14 @@ public record PerfSettings(boolean full, int rounds, Duration warmup, Duration m
                 Integer.getInteger("perf.idle.streams", full ? 10_000 : 500),
                 Integer.getInteger("perf.startups", full ? 5 : 1));
     }
+
+    /**
+     * For the h2load runs: Envoy is native and Sluice is already warm from the protocol-level part, so each run needs
+     * only a short warm-up, and three rounds keep the end-to-end part within minutes.
+     */
+    public PerfSettings forEndToEnd() {
+        Duration shortWarmup = warmup.compareTo(Duration.ofSeconds(3)) > 0 ? Duration.ofSeconds(3) : warmup;
+        return new PerfSettings(full, Math.min(rounds, 3), shortWarmup, measure, concurrency, streamedConcurrency,
+                openLoadFraction, activeStreams, idleStreams, startups);
+    }
 }

@@ -35,6 +35,7 @@ class PerformanceSuiteIT {
 
         ProtocolLevel.Outcome protocol;
         ExtProcLoad.Result profiled;
+        List<PerfTable> endToEnd;
         try (SluiceProcess sluice = SluiceProcess.start("perf-sluice", JVM, Map.of());
                 BaselineProcess baseline = BaselineProcess.start(JVM)) {
             ProcessProbe probe = new ProcessProbe(sluice.pid());
@@ -49,6 +50,13 @@ class PerformanceSuiteIT {
             Path jfr = recording.stop();
             report.add(JfrProfile.summarize(jfr, "Where Sluice's CPU goes: headers-only, fixed concurrency (JFR, one extra run)",
                     20, profiled.exchanges()));
+
+            // End to end through Envoy, with the same (warm) servers. The bare grpc-java handler behind the same Envoy
+            // shows what any ext_proc server can keep of Envoy's throughput on this machine.
+            endToEnd = EnvoyEndToEnd.run(sluice.grpcPort(), settings);
+            report.addAll(endToEnd);
+            report.addAll(EnvoyEndToEnd.run("grpc-java baseline", baseline.port(), settings,
+                    E2eWorkload.all().stream().filter(w -> w.name().equals(E2eWorkload.HEADERS_ONLY)).toList()));
         }
 
         List<MemoryProbe.Reading> memory;
@@ -56,12 +64,6 @@ class PerformanceSuiteIT {
             memory = MemoryProbe.run(new ProcessProbe(sluice.pid()), sluice.grpcPort(), settings);
             report.add(MemoryProbe.table(memory));
             assertThat(sluice.isAlive()).as("Sluice survived the memory probe").isTrue();
-        }
-
-        List<PerfTable> endToEnd;
-        try (SluiceProcess sluice = SluiceProcess.start("perf-e2e", JVM, Map.of())) {
-            endToEnd = EnvoyEndToEnd.run(sluice.grpcPort(), settings);
-            report.addAll(endToEnd);
         }
 
         Path written = report.write();
