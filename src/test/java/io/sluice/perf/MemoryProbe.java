@@ -26,7 +26,7 @@ public final class MemoryProbe {
 
     /** One reading; {@code exchanges} and {@code errors} only for the active state. */
     public record Reading(String state, int streams, double liveHeapMiB, double rssMiB, double peakRssMiB,
-            long exchanges, long messages, long errors) {
+            long exchanges, long messages, long errors, String firstError) {
     }
 
     private MemoryProbe() {
@@ -44,7 +44,7 @@ public final class MemoryProbe {
                 () -> underLoad.set(reading("active (STREAMED 1 MiB uploads)", active, sluice, 0, 0)));
         Reading r = underLoad.get();
         readings.add(new Reading(r.state(), active, r.liveHeapMiB(), r.rssMiB(), ProcessProbe.mib(sluice.peakRssBytes()),
-                result.exchanges(), result.messages(), result.errors()));
+                result.exchanges(), result.messages(), result.errors(), result.firstError()));
         return readings;
     }
 
@@ -58,7 +58,8 @@ public final class MemoryProbe {
             boolean active = r.state().startsWith("active");
             table.row(r.state(), r.streams(), r.liveHeapMiB(), perStream, r.rssMiB(), r.peakRssMiB(),
                     active ? r.exchanges() : "—", active ? r.messages() : "—", active ? r.errors() : "—",
-                    active ? (r.errors() == 0 && r.messages() > 0 ? "met (no error, no OOM at -Xmx" + HEAP + ")" : "missed") : "—");
+                    active ? (r.errors() == 0 && r.messages() > 0 ? "met (no error, no OOM at -Xmx" + HEAP + ")"
+                            : "missed: " + r.errors() + " streams failed, first: " + r.firstError()) : "—");
         }
         table.note("Live heap is read after a full collection (jcmd GC.run) while the streams are open; for the active "
                 + "state, halfway through the run. Sluice runs with -Xmx" + HEAP + " and -XX:+ExitOnOutOfMemoryError, so "
@@ -69,7 +70,7 @@ public final class MemoryProbe {
     private static Reading reading(String state, int streams, ProcessProbe sluice, long exchanges, long errors) {
         long live = sluice.liveHeapBytes();
         return new Reading(state, streams, ProcessProbe.mib(live), ProcessProbe.mib(sluice.rssBytes()),
-                ProcessProbe.mib(sluice.peakRssBytes()), exchanges, 0, errors);
+                ProcessProbe.mib(sluice.peakRssBytes()), exchanges, 0, errors, null);
     }
 
     /** Opens {@code count} exchanges, waits until each has its request headers answered, reads, then resets them. */
