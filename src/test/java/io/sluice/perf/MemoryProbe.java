@@ -6,6 +6,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.DoubleSupplier;
 
 import io.envoyproxy.envoy.service.ext_proc.v3.ExternalProcessorGrpc;
 import io.envoyproxy.envoy.service.ext_proc.v3.ProcessingRequest;
@@ -26,51 +27,107 @@ public final class MemoryProbe {
 
     /** One reading; {@code exchanges} and {@code errors} only for the active state. */
     public record Reading(String state, int streams, double liveHeapMiB, double rssMiB, double peakRssMiB,
-            long exchanges, long messages, long errors, String firstError) {
+            double peakDirectMiB, long exchanges, long messages, long errors, String firstError) {
     }
 
     private MemoryProbe() {
     }
 
-    public static List<Reading> run(ProcessProbe sluice, int port, PerfSettings settings) throws InterruptedException {
+    /**
+     * {@code directBytes} reads Sluice's direct-buffer memory (its {@code jvm_buffer_memory_used_bytes{id="direct"}}):
+     * sampled every 250 ms during the active run, because with many streamed bodies that, not the heap, runs out.
+     */
+    public static List<Reading> run(ProcessProbe sluice, int port, PerfSettings settings, DoubleSupplier directBytes)
+            throws InterruptedException {
         List<Reading> readings = new ArrayList<>();
         readings.add(reading("idle, no streams", 0, sluice, 0, 0));
         readings.add(idleStreams(sluice, port, settings.idleStreams()));
         Thread.sleep(1000);
         AtomicReference<Reading> underLoad = new AtomicReference<>();
         int active = settings.activeStreams();
-        ExtProcLoad.Result result = ExtProcLoad.run("sluice", port, ExtProcWorkload.STREAMED_1MIB,
-                new ExtProcLoad.Closed(active), settings.warmup(), settings.measure().multipliedBy(4), sluice::cpuNanos,
-                () -> underLoad.set(reading("active (STREAMED 1 MiB uploads)", active, sluice, 0, 0)));
+        DirectMemorySampler direct = new DirectMemorySampler(directBytes);
+        direct.start();
+        ExtProcLoad.Result result;
+        try {
+            result = ExtProcLoad.run("sluice", port, ExtProcWorkload.STREAMED_1MIB,
+                    new ExtProcLoad.Closed(active), settings.warmup(), settings.measure().multipliedBy(4), sluice::cpuNanos,
+                    () -> underLoad.set(reading("active (STREAMED 1 MiB uploads)", active, sluice, 0, 0)));
+        } finally {
+            direct.stop();
+        }
         Reading r = underLoad.get();
         readings.add(new Reading(r.state(), active, r.liveHeapMiB(), r.rssMiB(), ProcessProbe.mib(sluice.peakRssBytes()),
-                result.exchanges(), result.messages(), result.errors(), result.firstError()));
+                direct.peakMiB(), result.exchanges(), result.messages(), result.errors(), result.firstError()));
         return readings;
+    }
+
+    /** The highest reading of a gauge over a period, from a thread of its own. */
+    private static final class DirectMemorySampler {
+        private final DoubleSupplier gauge;
+        private final Thread thread;
+        private volatile boolean running = true;
+        private volatile double peak = Double.NaN;
+
+        DirectMemorySampler(DoubleSupplier gauge) {
+            this.gauge = gauge;
+            this.thread = new Thread(this::sample, "direct-memory-sampler");
+            this.thread.setDaemon(true);
+        }
+
+        void start() {
+            thread.start();
+        }
+
+        void stop() throws InterruptedException {
+            running = false;
+            thread.join(5_000);
+        }
+
+        double peakMiB() {
+            return peak / (1024 * 1024);
+        }
+
+        private void sample() {
+            while (running) {
+                try {
+                    double now = gauge.getAsDouble();
+                    peak = Double.isNaN(peak) ? now : Math.max(peak, now);
+                    Thread.sleep(250);
+                } catch (InterruptedException e) {
+                    return;
+                } catch (RuntimeException unreadable) {
+                    // Sluice failing under the load is what the table reports; the sampler just stops.
+                    return;
+                }
+            }
+        }
     }
 
     public static PerfTable table(List<Reading> readings) {
         PerfTable table = new PerfTable("memory", "Memory: idle and active streams, heap capped at " + HEAP,
-                "state", "streams", "live heap MiB", "KiB per stream", "RSS MiB", "peak RSS MiB", "exchanges done",
+                "state", "streams", "live heap MiB", "KiB per stream", "RSS MiB", "peak RSS MiB", "peak direct MiB", "exchanges done",
                 "messages answered", "errors", "target");
         Reading idle = readings.get(0);
         for (Reading r : readings) {
             double perStream = r.streams() == 0 ? Double.NaN : (r.liveHeapMiB() - idle.liveHeapMiB()) * 1024 / r.streams();
             boolean active = r.state().startsWith("active");
-            table.row(r.state(), r.streams(), r.liveHeapMiB(), perStream, r.rssMiB(), r.peakRssMiB(),
+            table.row(r.state(), r.streams(), r.liveHeapMiB(), perStream, r.rssMiB(), r.peakRssMiB(), r.peakDirectMiB(),
                     active ? r.exchanges() : "—", active ? r.messages() : "—", active ? r.errors() : "—",
                     active ? (r.errors() == 0 && r.messages() > 0 ? "met (no error, no OOM at -Xmx" + HEAP + ")"
                             : "missed: " + r.errors() + " streams failed, first: " + r.firstError()) : "—");
         }
         table.note("Live heap is read after a full collection (jcmd GC.run) while the streams are open; for the active "
                 + "state, halfway through the run. Sluice runs with -Xmx" + HEAP + " and -XX:+ExitOnOutOfMemoryError, so "
-                + "running out of heap would end the process and fail every stream.");
+                + "running out of heap would end the process and fail every stream. Peak direct is the highest of "
+                + "Sluice's direct-buffer memory (jvm_buffer_memory_used_bytes{id=\"direct\"}, every 250 ms); its limit "
+                + "is -XX:MaxDirectMemorySize, by default the heap's maximum.");
         return table;
     }
 
     private static Reading reading(String state, int streams, ProcessProbe sluice, long exchanges, long errors) {
         long live = sluice.liveHeapBytes();
         return new Reading(state, streams, ProcessProbe.mib(live), ProcessProbe.mib(sluice.rssBytes()),
-                ProcessProbe.mib(sluice.peakRssBytes()), exchanges, 0, errors, null);
+                ProcessProbe.mib(sluice.peakRssBytes()), Double.NaN, exchanges, 0, errors, null);
     }
 
     /** Opens {@code count} exchanges, waits until each has its request headers answered, reads, then resets them. */

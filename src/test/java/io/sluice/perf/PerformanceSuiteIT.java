@@ -2,6 +2,8 @@ package io.sluice.perf;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -61,7 +63,16 @@ class PerformanceSuiteIT {
 
         List<MemoryProbe.Reading> memory;
         try (SluiceProcess sluice = SluiceProcess.start("perf-memory", JVM, Map.of())) {
-            memory = MemoryProbe.run(new ProcessProbe(sluice.pid()), sluice.grpcPort(), settings);
+            memory = MemoryProbe.run(new ProcessProbe(sluice.pid()), sluice.grpcPort(), settings, () -> {
+                try {
+                    return sluice.metric("jvm_buffer_memory_used_bytes{id=\"direct\"}");
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException(e);
+                }
+            });
             report.add(MemoryProbe.table(memory));
             assertThat(sluice.isAlive()).as("Sluice survived the memory probe").isTrue();
         }
@@ -85,6 +96,7 @@ class PerformanceSuiteIT {
             assertThat(memory).extracting(MemoryProbe.Reading::errors).containsOnly(0L);
         }
         assertThat(memory.get(memory.size() - 1).messages()).as("every active stream moves").isPositive();
+        assertThat(memory.get(memory.size() - 1).peakDirectMiB()).as("direct memory was read").isPositive();
         // End to end: every request of every h2load run succeeded (EnvoyEndToEnd throws otherwise); both sides measured.
         List<String> workloads = E2eWorkload.all().stream().map(E2eWorkload::name).toList();
         assertThat(endToEnd.get(0).rows()).extracting(row -> row.get(0)).containsExactlyElementsOf(workloads);
