@@ -86,6 +86,8 @@ public final class ProtocolLevel {
                 + "does. Latency is per message (send to reply). CPU, heap and RSS are the server process's; live heap is "
                 + "read after a full collection (jcmd GC.run) at the end of the workload.", settings.rounds(),
                 settings.measure().toMillis(), settings.warmup().toMillis(), ExtProcLoad.CONNECTIONS));
+        closed.note("Workloads: " + String.join("; ", ExtProcWorkload.all().stream()
+                .map(w -> w.name() + " = " + w.description()).toList()) + ".");
         open.note(String.format("The offered rate is %.0f%% of the slower server's throughput above, the same for both. "
                 + "Exchanges start on schedule whatever the server does, and a first message's latency counts from when it "
                 + "was due (HdrHistogram, corrected for coordinated omission).", settings.openLoadFraction() * 100));
