@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Provides h2load (Debian package nghttp2-client) at <install-dir>/h2load for the end-to-end performance suite.
-# Called by the Maven build in the initialize phase. Needs no root: when h2load is not installed, the package and
-# those of its libraries the machine lacks are fetched with `apt-get download` and unpacked into the folder, and
-# a wrapper points the loader at them.
+# Called by the Maven build before the integration tests (pre-integration-test). Needs no root: when h2load
+# is not installed, the package and those of its libraries the machine lacks are fetched with `apt-get download`
+# and unpacked into the folder, and a wrapper points the loader at them.
 set -euo pipefail
 mkdir -p "$1"
 dir=$(cd "$1" && pwd)

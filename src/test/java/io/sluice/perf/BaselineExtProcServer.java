@@ -1,7 +1,6 @@
 package io.sluice.perf;
 
 import java.io.IOException;
-import java.util.concurrent.TimeUnit;
 
 import com.google.protobuf.BoolValue;
 import com.google.protobuf.ByteString;
@@ -26,7 +25,7 @@ import io.grpc.stub.StreamObserver;
  * no flow-control bridge and no metrics. Run in a JVM of its own ({@link #main}) with the same options as Sluice, so
  * CPU, heap and RSS compare like with like.
  */
-public final class BaselineExtProcServer implements AutoCloseable {
+public final class BaselineExtProcServer {
 
     /** The line {@link #main} prints once it serves; the port follows. */
     public static final String LISTENING = "baseline ext_proc listening on ";
@@ -42,7 +41,7 @@ public final class BaselineExtProcServer implements AutoCloseable {
 
     private final Server server;
 
-    public BaselineExtProcServer(int port) throws IOException {
+    private BaselineExtProcServer(int port) throws IOException {
         // directExecutor: the handler never blocks, so it runs on the transport threads like Sluice's does,
         // instead of paying a thread hand-off per message on grpc-java's default pool.
         server = NettyServerBuilder.forPort(port).directExecutor().addService(new ExternalProcessorGrpc.ExternalProcessorImplBase() {
@@ -86,11 +85,6 @@ public final class BaselineExtProcServer implements AutoCloseable {
 
     public int port() {
         return server.getPort();
-    }
-
-    @Override
-    public void close() throws InterruptedException {
-        server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
     }
 
     /** {@code java -cp <test classpath> io.sluice.perf.BaselineExtProcServer [port]}; serves until killed. */

@@ -9,6 +9,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import io.sluice.testing.ProcessProbe;
+
 /** {@link BaselineExtProcServer} in a JVM of its own, started with the JVM options Sluice gets. */
 public final class BaselineProcess implements AutoCloseable {
 

@@ -67,8 +67,9 @@ public final class H2load {
                 .or(() -> candidate("system property " + BIN_PROPERTY, System.getProperty(BIN_PROPERTY), looked));
         return found.orElseThrow(() -> new IllegalStateException("h2load not found. Looked at: "
                 + (looked.isEmpty() ? "nothing (neither " + BIN_ENV + " nor -D" + BIN_PROPERTY + " is set)" : looked) + ".\n"
-                + "  Run ./mvnw initialize (it provides h2load in .tools/h2load/, fetching the Debian package nghttp2-client "
-                + "if needed), or sudo apt-get install nghttp2-client, or set " + BIN_ENV + " to an h2load binary."));
+                + "  Run ./mvnw verify (before the integration tests it provides h2load in .tools/h2load/, fetching the "
+                + "Debian package nghttp2-client if needed), or sudo apt-get install nghttp2-client, or set " + BIN_ENV
+                + " to an h2load binary."));
     }
 
     private static Optional<Path> candidate(String source, String value, List<String> looked) {

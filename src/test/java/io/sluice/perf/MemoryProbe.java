@@ -15,6 +15,7 @@ import io.grpc.ManagedChannel;
 import io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
+import io.sluice.testing.ProcessProbe;
 
 /**
  * Part (d): Sluice's heap and resident set with many idle streams (request headers answered, the upstream still

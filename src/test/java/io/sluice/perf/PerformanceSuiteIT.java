@@ -12,6 +12,7 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
+import io.sluice.testing.ProcessProbe;
 import io.sluice.testing.SluiceProcess;
 
 /**

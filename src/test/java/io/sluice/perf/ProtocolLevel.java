@@ -8,6 +8,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.ToDoubleFunction;
 
+import io.sluice.testing.ProcessProbe;
+
 /**
  * Part (a) and (b) of the suite: every {@link ExtProcWorkload} against Sluice and against the bare grpc-java
  * baseline, first at a fixed concurrency (throughput), then at a fixed arrival rate both can sustain (latency

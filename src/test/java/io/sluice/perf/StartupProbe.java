@@ -17,6 +17,7 @@ import org.HdrHistogram.Histogram;
 
 import io.grpc.ManagedChannel;
 import io.grpc.netty.NettyChannelBuilder;
+import io.sluice.testing.ProcessProbe;
 import io.sluice.testing.SluiceProcess;
 
 /**

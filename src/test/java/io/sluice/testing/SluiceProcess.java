@@ -132,7 +132,7 @@ public final class SluiceProcess implements AutoCloseable {
 
     /** The process's peak resident set size so far (Linux {@code VmHWM}). */
     public long peakRssBytes() {
-        return procStatus("VmHWM");
+        return new ProcessProbe(process.pid()).peakRssBytes();
     }
 
     /** One collection from the GC log: heap occupancy before and after it. */
@@ -155,12 +155,7 @@ public final class SluiceProcess implements AutoCloseable {
     /** A full collection now ({@code jcmd GC.run}), so that the next GC log line shows the live heap. */
     public long liveHeapBytes() throws IOException, InterruptedException {
         int before = collections().size();
-        Process jcmd = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
-                Long.toString(process.pid()), "GC.run").redirectErrorStream(true).start();
-        String out = new String(jcmd.getInputStream().readAllBytes());
-        if (jcmd.waitFor() != 0) {
-            throw new IllegalStateException("jcmd GC.run failed: " + out);
-        }
+        new ProcessProbe(process.pid()).jcmd("GC.run");
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         while (System.nanoTime() < deadline) {
             List<Collection> all = collections();
@@ -233,19 +228,6 @@ public final class SluiceProcess implements AutoCloseable {
         }
         close();
         throw new IllegalStateException("Sluice was not ready within " + timeout + ":\n" + logTail());
-    }
-
-    private long procStatus(String field) {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "status"))) {
-                if (line.startsWith(field + ":")) {
-                    return Long.parseLong(line.replaceAll("\\D+", "")) * 1024;
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        throw new IllegalStateException("no " + field + " in /proc/" + process.pid() + "/status");
     }
 
     public static int freePort() throws IOException {

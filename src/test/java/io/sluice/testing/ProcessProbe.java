@@ -1,4 +1,4 @@
-package io.sluice.perf;
+package io.sluice.testing;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -12,7 +12,7 @@ import java.util.regex.Pattern;
 
 /**
  * Readings of another JVM on this Linux machine: CPU time, resident set, and heap through {@code jcmd}. The same
- * readings for Sluice and for the baseline, so their figures compare.
+ * readings for Sluice and for the performance suite's baseline, so their figures compare.
  */
 public final class ProcessProbe {
 
@@ -65,7 +65,7 @@ public final class ProcessProbe {
     }
 
     /** Runs {@code jcmd <pid> <command...>} and returns what it printed; throws if it failed. */
-    String jcmd(String... command) {
+    public String jcmd(String... command) {
         try {
             List<String> cmd = new ArrayList<>(List.of(
                     Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(), Long.toString(pid)));
