@@ -33,6 +33,14 @@ public interface SluiceConfig {
         int maxInFlight();
 
         /**
+         * Bytes of one stream's messages that Sluice has taken but not yet answered: with {@link #maxInFlight()}, what a
+         * stream may hold on the heap. Envoy's chunks grow up to its buffer limit when it has been held back, so a count
+         * alone would not bound it. A message larger than this is still taken, alone.
+         */
+        @WithDefault("131072")
+        int maxInFlightBytes();
+
+        /**
          * The largest ProcessingRequest Sluice takes, body included; a larger one ends its stream with
          * RESOURCE_EXHAUSTED naming this key. Keep it above Envoy's buffer limit (BUFFERED bodies come whole) and
          * below {@code quarkus.grpc.server.max-inbound-message-size}, beyond which gRPC resets the stream instead.

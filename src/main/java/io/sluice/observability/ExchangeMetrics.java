@@ -12,6 +12,7 @@ import jakarta.inject.Singleton;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.sluice.exchange.Direction;
@@ -74,6 +75,7 @@ public class ExchangeMetrics {
     private final Map<String, Counter> modeOverrides = new ConcurrentHashMap<>();
     private final Counter timeoutOverrides;
     private final DistributionSummary held;
+    private final Counter refused;
 
     public ExchangeMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -102,6 +104,24 @@ public class ExchangeMetrics {
         this.held = DistributionSummary.builder("sluice.stream.held.messages")
                 .description("Per stream: the most messages taken from gRPC and not yet answered at any moment")
                 .register(registry);
+        this.refused = Counter.builder("sluice.streams.refused")
+                .description("New ext_proc streams refused with UNAVAILABLE, by reason")
+                .tag("reason", "overload").register(registry);
+    }
+
+    /** The admission limit and the exchanges it counts as in progress. */
+    public void exchangeLimit(int limit, AtomicInteger inProgress) {
+        Gauge.builder("sluice.exchanges.limit", () -> limit)
+                .description("Exchanges in progress beyond which new streams are refused (sluice.overload.max-exchanges)")
+                .register(registry);
+        Gauge.builder("sluice.exchanges.in.progress", inProgress, AtomicInteger::get)
+                .description("Exchanges admitted and not yet ended")
+                .register(registry);
+    }
+
+    /** A new stream refused by the admission limit. */
+    public void streamRefused() {
+        refused.increment();
     }
 
     public void streamStarted() {

@@ -3,6 +3,8 @@ package io.sluice.transport;
 import io.envoyproxy.envoy.service.ext_proc.v3.ExternalProcessorGrpc;
 import io.envoyproxy.envoy.service.ext_proc.v3.ProcessingRequest;
 import io.envoyproxy.envoy.service.ext_proc.v3.ProcessingResponse;
+import io.grpc.Status;
+import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import io.quarkus.grpc.GrpcService;
 import io.quarkus.grpc.RegisterInterceptor;
@@ -27,21 +29,54 @@ public class ExternalProcessorService extends ExternalProcessorGrpc.ExternalProc
     private final ExchangeMetrics metrics;
     private final FullDuplexIdleWatch idleWatch;
     private final ExchangeTracing tracing;
+    private final ExchangeAdmission admission;
+    private final ConnectionWindow connectionWindow;
 
     public ExternalProcessorService(ExchangeFactory exchanges, SluiceConfig config, ExchangeMetrics metrics,
-            FullDuplexIdleWatch idleWatch, ExchangeTracing tracing) {
+            FullDuplexIdleWatch idleWatch, ExchangeTracing tracing, ExchangeAdmission admission,
+            ConnectionWindow connectionWindow) {
         this.exchanges = exchanges;
         this.config = config;
         this.metrics = metrics;
         this.idleWatch = idleWatch;
         this.tracing = tracing;
+        this.admission = admission;
+        this.connectionWindow = connectionWindow;
     }
+
+    /** What a refused stream's messages go to: it is already closed, so they are dropped. */
+    private static final StreamObserver<ProcessingRequest> REFUSED = new StreamObserver<>() {
+        @Override
+        public void onNext(ProcessingRequest value) {
+        }
+
+        @Override
+        public void onError(Throwable t) {
+        }
+
+        @Override
+        public void onCompleted() {
+        }
+    };
 
     @Override
     public StreamObserver<ProcessingRequest> process(StreamObserver<ProcessingResponse> responses) {
-        // Called inside the interceptor's gRPC Context: the parent from the call's metadata, if any.
-        ExchangeTrace trace = tracing.open(TraceContextInterceptor.PARENT.get());
-        return FlowControlledStream.open(responses, exchanges.create(trace), config.exchange().maxInFlight(), metrics,
-                idleWatch);
+        if (responses instanceof ServerCallStreamObserver<?> call) {
+            connectionWindow.widen(call);
+        }
+        Status refused = admission.admit();
+        if (refused != null) {
+            responses.onError(refused.asRuntimeException());
+            return REFUSED;
+        }
+        try {
+            // Called inside the interceptor's gRPC Context: the parent from the call's metadata, if any.
+            ExchangeTrace trace = tracing.open(TraceContextInterceptor.PARENT.get());
+            return FlowControlledStream.open(responses, exchanges.create(trace), config.exchange().maxInFlight(),
+                    config.exchange().maxInFlightBytes(), metrics, idleWatch, admission);
+        } catch (RuntimeException e) {
+            admission.release();
+            throw e;
+        }
     }
 }

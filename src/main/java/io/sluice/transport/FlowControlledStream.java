@@ -21,9 +21,9 @@ import io.sluice.observability.ExchangeMetrics;
 /**
  * Bridges one gRPC call to the exchange's {@code Multi -> Multi} with flow control in both directions.
  * <p>
- * Inbound: automatic requests are off; Sluice asks the call for a message only when the exchange asks for
- * one, plus {@code max-in-flight - 1} ahead, so at most {@code max-in-flight} messages are ever held. What
- * Envoy sends beyond that waits in gRPC's HTTP/2 flow-control window, and then in Envoy, which pushes back
+ * Inbound: automatic requests are off; Sluice asks the call for one message at a time while fewer than
+ * {@code max-in-flight} messages and {@code max-in-flight-bytes} bytes are held unanswered ({@link #takeMore}). What
+ * Envoy sends beyond that waits in the stream's HTTP/2 flow-control window, and then in Envoy, which pushes back
  * on the client at its buffer-limit watermarks.
  * <p>
  * Outbound: a reply is requested from the pipeline only while the call is ready to send, so a slow reader
@@ -44,38 +44,81 @@ final class FlowControlledStream implements StreamObserver<ProcessingRequest> {
     private volatile Flow.Subscription replies;
     private volatile long lastInboundNanos = System.nanoTime();
     private final FullDuplexIdleWatch idleWatch;
+    private final ExchangeAdmission admission;
+    private final int maxInFlight;
+    private final int maxInFlightBytes;
+    // Guarded by this. Sizes of the messages taken and not yet answered, oldest first (a ring: at most max-in-flight).
+    private final int[] heldSizes;
+    private int sized;
+    private int released;
+    private long heldBytes;
+    private boolean requested;
 
     private FlowControlledStream(ServerCallStreamObserver<ProcessingResponse> call, Exchange exchange,
-            ExchangeMetrics metrics, FullDuplexIdleWatch idleWatch) {
+            ExchangeMetrics metrics, FullDuplexIdleWatch idleWatch, ExchangeAdmission admission, int maxInFlight,
+            int maxInFlightBytes) {
         this.call = call;
+        this.maxInFlight = maxInFlight;
+        this.maxInFlightBytes = maxInFlightBytes;
+        this.heldSizes = new int[maxInFlight + 1];
+        this.admission = admission;
         this.exchange = exchange;
         this.metrics = metrics;
         this.idleWatch = idleWatch;
     }
 
     static StreamObserver<ProcessingRequest> open(StreamObserver<ProcessingResponse> responses, Exchange exchange,
-            int maxInFlight, ExchangeMetrics metrics, FullDuplexIdleWatch idleWatch) {
+            int maxInFlight, int maxInFlightBytes, ExchangeMetrics metrics, FullDuplexIdleWatch idleWatch,
+            ExchangeAdmission admission) {
         if (!(responses instanceof ServerCallStreamObserver<ProcessingResponse> call)) {
             throw new IllegalStateException("gRPC handed Sluice a " + responses.getClass().getName()
                     + " instead of a ServerCallStreamObserver: flow control is impossible");
         }
-        FlowControlledStream stream = new FlowControlledStream(call, exchange, metrics, idleWatch);
-        stream.start(maxInFlight);
+        FlowControlledStream stream = new FlowControlledStream(call, exchange, metrics, idleWatch, admission, maxInFlight,
+                maxInFlightBytes);
+        stream.start();
         return stream;
     }
 
-    private void start(int maxInFlight) {
+    private void start() {
         // Must happen inside the service method, before it returns (grpc-java's rule).
         call.disableAutoRequest();
         call.setOnReadyHandler(this::requestReplyIfReady);
         call.setOnCancelHandler(this::onCancelled);
         metrics.streamStarted();
         idleWatch.watch(this);
-        Multi<ProcessingRequest> requests = inbound.onRequest()
-                .invoke(n -> call.request((int) Math.min(n, Integer.MAX_VALUE)));
+        // What the exchange asks for is a moment to look again, not a count: takeMore() decides what to take.
+        Multi<ProcessingRequest> requests = inbound.onRequest().invoke(this::takeMore);
         exchange.process(requests).subscribe().withSubscriber(new ReplyWriter());
-        if (maxInFlight > 1) {
-            call.request(maxInFlight - 1);
+        takeMore();
+    }
+
+    /**
+     * Asks gRPC for one more message while fewer than {@code max-in-flight} messages, and fewer than
+     * {@code max-in-flight-bytes} bytes, are taken and unanswered; one message at a time, so a burst of large ones
+     * cannot all be taken at once (a message larger than the byte budget is still taken, alone). What is not taken
+     * stays in the stream's HTTP/2 window and then in Envoy. One request at a time costs no round trip: the next
+     * message is usually already in gRPC's buffer, and it is handed over as soon as it is asked for.
+     */
+    private void takeMore() {
+        boolean ask;
+        synchronized (this) {
+            releaseAnswered();
+            ask = !requested && !ended.get() && delivered.get() - exchange.answeredMessages() < maxInFlight
+                    && heldBytes < maxInFlightBytes;
+            requested |= ask;
+        }
+        if (ask) {
+            call.request(1);
+        }
+    }
+
+    /** Drops the sizes of the messages answered since the last look. */
+    private void releaseAnswered() {
+        int answered = exchange.answeredMessages();
+        while (released < answered && released < sized) {
+            heldBytes -= heldSizes[released % heldSizes.length];
+            released++;
         }
     }
 
@@ -84,7 +127,16 @@ final class FlowControlledStream implements StreamObserver<ProcessingRequest> {
         lastInboundNanos = System.nanoTime();
         // Held: taken from gRPC, not yet answered. Measured here, independently of how demand is computed.
         maxHeld.accumulateAndGet(delivered.incrementAndGet() - exchange.answeredMessages(), Math::max);
+        synchronized (this) {
+            requested = false;
+            releaseAnswered();
+            int size = request.getSerializedSize();
+            heldSizes[sized % heldSizes.length] = size;
+            sized++;
+            heldBytes += size;
+        }
         inbound.onNext(request);
+        takeMore();
     }
 
     @Override
@@ -108,7 +160,7 @@ final class FlowControlledStream implements StreamObserver<ProcessingRequest> {
             if (subscription != null) {
                 subscription.cancel();
             }
-            idleWatch.forget(this);
+            released();
             metrics.streamEnded(ExchangeMetrics.End.CANCELLED, maxHeld.get());
             exchange.trace().end("cancelled", Status.CANCELLED);
         }
@@ -127,7 +179,7 @@ final class FlowControlledStream implements StreamObserver<ProcessingRequest> {
         if (subscription != null) {
             subscription.cancel();
         }
-        idleWatch.forget(this);
+        released();
         String description = "FULL_DUPLEX_STREAMED body stalled: nothing from Envoy for "
                 + TimeUnit.NANOSECONDS.toMillis(timeoutNanos) + " ms (sluice.exchange.full-duplex-idle-timeout)";
         LOG.warnf("[%s] ending the stream with DEADLINE_EXCEEDED: %s", exchange.id(), description);
@@ -137,6 +189,12 @@ final class FlowControlledStream implements StreamObserver<ProcessingRequest> {
         synchronized (this) {
             call.onError(Status.DEADLINE_EXCEEDED.withDescription(description).asRuntimeException());
         }
+    }
+
+    /** Once per stream, on whichever path ends it first (the {@code ended} flag guards each). */
+    private void released() {
+        idleWatch.forget(this);
+        admission.release();
     }
 
     private void requestReplyIfReady() {
@@ -163,6 +221,7 @@ final class FlowControlledStream implements StreamObserver<ProcessingRequest> {
                     call.onNext(reply);
                 }
             }
+            takeMore();
             requestReplyIfReady();
         }
 
@@ -197,7 +256,7 @@ final class FlowControlledStream implements StreamObserver<ProcessingRequest> {
                     LOG.debugf("[%s] ending the stream with %s: %s", exchange.id(), status.getCode(), status.getDescription());
                 }
             }
-            idleWatch.forget(FlowControlledStream.this);
+            released();
             metrics.streamEnded(end, maxHeld.get());
             metrics.streamError(cause);
             exchange.trace().end(end.name().toLowerCase(java.util.Locale.ROOT), status);
@@ -209,7 +268,7 @@ final class FlowControlledStream implements StreamObserver<ProcessingRequest> {
         @Override
         public void onComplete() {
             if (ended.compareAndSet(false, true)) {
-                idleWatch.forget(FlowControlledStream.this);
+                released();
                 metrics.streamEnded(ExchangeMetrics.End.COMPLETED, maxHeld.get());
                 exchange.trace().end("completed", Status.OK);
                 synchronized (FlowControlledStream.this) {

@@ -23,7 +23,8 @@ final class BadConfigSupport {
                 .withApplicationRoot(jar -> jar
                         .addPackages(true, "io.sluice.config", "io.sluice.exchange", "io.sluice.observability",
                                 "io.sluice.pipeline", "io.sluice.stage", "io.sluice.stages", "io.sluice.enrichment", "io.sluice.lifecycle", "io.sluice.transport", "io.sluice.testing", "io.sluice.example")
-                        .addAsResource("application.properties"))
+                        .addAsResource("application.properties")
+                        .addAsResource("META-INF/services/io.smallrye.config.ConfigSourceFactory"))
                 .assertException(failure -> {
                     Throwable root = failure;
                     StringBuilder messages = new StringBuilder();

@@ -23,7 +23,8 @@ import io.grpc.stub.ClientResponseObserver;
 /**
  * Load as Envoy's ext_proc filter makes it: one gRPC stream per exchange, the messages of {@link ExtProcWorkload}
  * in Envoy's order, a STREAMED body paced by gRPC flow control, the stream reset once the last reply is in. Spread
- * over {@link #CONNECTIONS} HTTP/2 connections, as Envoy's workers each hold one.
+ * over {@link #CONNECTIONS} HTTP/2 connections, as Envoy's workers each hold one, or more where the exchanges in flight
+ * exceed {@link #STREAMS_PER_CONNECTION} per connection, as Envoy opens them.
  *
  * <p>Two models. {@link Closed}: a fixed number of exchanges in flight, each followed by the next (throughput).
  * {@link Open}: exchanges start on a fixed schedule whatever the server does, and the first message's latency is
@@ -33,6 +34,16 @@ import io.grpc.stub.ClientResponseObserver;
 public final class ExtProcLoad {
 
     public static final int CONNECTIONS = 2;
+    /**
+     * Sluice's {@code sluice.transport.max-concurrent-streams}: like Envoy, the generator opens another connection
+     * rather than queue exchanges behind a connection's limit.
+     */
+    public static final int STREAMS_PER_CONNECTION = 100;
+
+    /** At least {@link #CONNECTIONS}, and enough that no connection carries more than its limit of streams. */
+    public static int connectionsFor(int streams) {
+        return Math.max(CONNECTIONS, (streams + STREAMS_PER_CONNECTION - 1) / STREAMS_PER_CONNECTION);
+    }
 
     public sealed interface Model permits Closed, Open {
         String describe();
@@ -85,7 +96,10 @@ public final class ExtProcLoad {
     public static Result run(String target, int port, ExtProcWorkload workload, Model model, Duration warmup,
             Duration measure, LongSupplier serverCpuNanos, Runnable midMeasure) throws InterruptedException {
         List<ManagedChannel> channels = new ArrayList<>();
-        for (int i = 0; i < CONNECTIONS; i++) {
+        // An open model's backlog beyond Sluice's sluice.overload.max-exchanges (1,000) is refused, not carried.
+        int inFlight = model instanceof Closed closedModel ? closedModel.concurrency()
+                : Math.min(((Open) model).maxOutstanding(), 1_000);
+        for (int i = 0; i < connectionsFor(inFlight); i++) {
             // directExecutor: replies are handled on the transport thread, as cheaply as Envoy's event loop does.
             channels.add(NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().directExecutor()
                     .flowControlWindow(1 << 20).build());

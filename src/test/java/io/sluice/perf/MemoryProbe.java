@@ -25,6 +25,8 @@ import io.sluice.testing.ProcessProbe;
 public final class MemoryProbe {
 
     public static final String HEAP = "256m";
+    /** The generated manifests' memory limit. */
+    static final int POD_LIMIT_MIB = 512;
 
     /** One reading; {@code exchanges} and {@code errors} only for the active state. */
     public record Reading(String state, int streams, double liveHeapMiB, double rssMiB, double peakRssMiB,
@@ -59,7 +61,85 @@ public final class MemoryProbe {
         Reading r = underLoad.get();
         readings.add(new Reading(r.state(), active, r.liveHeapMiB(), r.rssMiB(), ProcessProbe.mib(sluice.peakRssBytes()),
                 direct.peakMiB(), result.exchanges(), result.messages(), result.errors(), result.firstError()));
+        Thread.sleep(1000);
+        readings.add(flood(sluice, port, settings.full() ? FLOOD_CONNECTIONS : 20, settings.measure().multipliedBy(3),
+                directBytes));
         return readings;
+    }
+
+    /** Issue 11: 200 connections, each flooding one STREAMED stream and never reading a reply. */
+    static final int FLOOD_CONNECTIONS = 200;
+
+    /**
+     * One stream per connection, each sending 16 KiB body chunks whenever gRPC lets it and reading no reply (its
+     * receive window at HTTP/2's minimum): Sluice's replies back up, it stops taking messages, and each stream's bytes
+     * must stay within its own window. After {@code duration}, every stream must still be open.
+     */
+    private static Reading flood(ProcessProbe sluice, int port, int connections, java.time.Duration duration,
+            DoubleSupplier directBytes) throws InterruptedException {
+        List<ManagedChannel> channels = new ArrayList<>();
+        List<ClientCallStreamObserver<ProcessingRequest>> streams = new ArrayList<>();
+        AtomicLong failed = new AtomicLong();
+        AtomicLong sent = new AtomicLong();
+        AtomicReference<Throwable> firstFailure = new AtomicReference<>();
+        ProcessingRequest headers = ExtProcWorkload.STREAMED_1MIB.steps().get(0).get(0);
+        ProcessingRequest chunk = ExtProcWorkload.STREAMED_1MIB.steps().get(1).get(0);
+        DirectMemorySampler direct = new DirectMemorySampler(directBytes);
+        direct.start();
+        try {
+            for (int i = 0; i < connections; i++) {
+                ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().directExecutor()
+                        .flowControlWindow(65_535).build();
+                channels.add(channel);
+                ExternalProcessorGrpc.newStub(channel).process(new ClientResponseObserver<ProcessingRequest, ProcessingResponse>() {
+                    @Override
+                    public void beforeStart(ClientCallStreamObserver<ProcessingRequest> stream) {
+                        stream.disableAutoRequestWithInitial(0);
+                        synchronized (streams) {
+                            streams.add(stream);
+                        }
+                        stream.setOnReadyHandler(() -> {
+                            while (stream.isReady()) {
+                                stream.onNext(chunk);
+                                sent.incrementAndGet();
+                            }
+                        });
+                    }
+
+                    @Override
+                    public void onNext(ProcessingResponse value) {
+                    }
+
+                    @Override
+                    public void onError(Throwable t) {
+                        failed.incrementAndGet();
+                        firstFailure.compareAndSet(null, t);
+                    }
+
+                    @Override
+                    public void onCompleted() {
+                    }
+                });
+                synchronized (streams) {
+                    streams.get(streams.size() - 1).onNext(headers);
+                }
+            }
+            Thread.sleep(duration.toMillis());
+            Reading r = reading(connections + " connections flooding one STREAMED stream each, replies unread", connections,
+                    sluice, 0, 0);
+            direct.stop();
+            return new Reading(r.state(), connections, r.liveHeapMiB(), r.rssMiB(), ProcessProbe.mib(sluice.peakRssBytes()),
+                    direct.peakMiB(), 0, sent.get(), failed.get(),
+                    firstFailure.get() == null ? null : String.valueOf(firstFailure.get()));
+        } finally {
+            direct.stop();
+            synchronized (streams) {
+                streams.forEach(s -> s.cancel("memory probe over", null));
+            }
+            for (ManagedChannel channel : channels) {
+                channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+            }
+        }
     }
 
     /** The highest reading of a gauge over a period, from a thread of its own. */
@@ -105,23 +185,25 @@ public final class MemoryProbe {
     }
 
     public static PerfTable table(List<Reading> readings) {
-        PerfTable table = new PerfTable("memory", "Memory: idle and active streams, heap capped at " + HEAP,
+        PerfTable table = new PerfTable("memory", "Memory: idle, active and flooding streams, with the manifests' JVM limits "
+                + "(" + String.join(" ", PerformanceSuiteIT.MANIFEST_JVM) + "; pod limit " + POD_LIMIT_MIB + " MiB)",
                 "state", "streams", "live heap MiB", "KiB per stream", "RSS MiB", "peak RSS MiB", "peak direct MiB", "exchanges done",
-                "messages answered", "errors", "target");
+                "messages answered (flood: chunks sent)", "errors", "target");
         Reading idle = readings.get(0);
         for (Reading r : readings) {
             double perStream = r.streams() == 0 ? Double.NaN : (r.liveHeapMiB() - idle.liveHeapMiB()) * 1024 / r.streams();
-            boolean active = r.state().startsWith("active");
+            boolean loaded = r.state().startsWith("active") || r.state().contains("flooding");
             table.row(r.state(), r.streams(), r.liveHeapMiB(), perStream, r.rssMiB(), r.peakRssMiB(), r.peakDirectMiB(),
-                    active ? r.exchanges() : "—", active ? r.messages() : "—", active ? r.errors() : "—",
-                    active ? (r.errors() == 0 && r.messages() > 0 ? "met (no error, no OOM at -Xmx" + HEAP + ")"
-                            : "missed: " + r.errors() + " streams failed, first: " + r.firstError()) : "—");
+                    loaded ? r.exchanges() : "—", loaded ? r.messages() : "—", loaded ? r.errors() : "—",
+                    loaded ? (r.errors() == 0 && r.messages() > 0 && r.peakRssMiB() < POD_LIMIT_MIB
+                            ? "met (no stream lost, RSS under the pod limit)"
+                            : "missed: " + r.errors() + " streams failed (first: " + r.firstError() + "), peak RSS "
+                                    + Math.round(r.peakRssMiB()) + " MiB") : "—");
         }
         table.note("Live heap is read after a full collection (jcmd GC.run) while the streams are open; for the active "
-                + "state, halfway through the run. Sluice runs with -Xmx" + HEAP + " and -XX:+ExitOnOutOfMemoryError, so "
-                + "running out of heap would end the process and fail every stream. Peak direct is the highest of "
-                + "Sluice's direct-buffer memory (jvm_buffer_memory_used_bytes{id=\"direct\"}, every 250 ms); its limit "
-                + "is -XX:MaxDirectMemorySize, by default the heap's maximum.");
+                + "state, halfway through the run. Sluice runs with -XX:+ExitOnOutOfMemoryError, so running out of heap or "
+                + "direct memory would end the process and fail every stream. Peak direct is the highest of Sluice's "
+                + "direct-buffer memory (jvm_buffer_memory_used_bytes{id=\"direct\"}, every 250 ms).");
         return table;
     }
 
@@ -134,7 +216,7 @@ public final class MemoryProbe {
     /** Opens {@code count} exchanges, waits until each has its request headers answered, reads, then resets them. */
     private static Reading idleStreams(ProcessProbe sluice, int port, int count) throws InterruptedException {
         List<ManagedChannel> channels = new ArrayList<>();
-        for (int i = 0; i < ExtProcLoad.CONNECTIONS; i++) {
+        for (int i = 0; i < ExtProcLoad.connectionsFor(count); i++) {
             channels.add(NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().directExecutor().build());
         }
         List<ClientCallStreamObserver<ProcessingRequest>> streams = new ArrayList<>();

@@ -8,7 +8,11 @@ import java.time.Duration;
  * Every figure can be overridden with {@code -Dperf.<name>=...} for an experiment.
  */
 public record PerfSettings(boolean full, int rounds, Duration warmup, Duration measure, int concurrency,
-        int streamedConcurrency, double openLoadFraction, int activeStreams, int idleStreams, int startups) {
+        int streamedConcurrency, double openLoadFraction, int activeStreams, int idleStreams, int startups,
+        java.util.Set<String> parts) {
+
+    /** The suite's parts, in the order it runs them; {@code -Dperf.parts=isolation,memory} runs only those. */
+    public static final java.util.List<String> PARTS = java.util.List.of("startup", "protocol", "e2e", "isolation", "overload", "memory");
 
     public static PerfSettings current() {
         boolean full = Boolean.getBoolean("perf.full");
@@ -20,8 +24,27 @@ public record PerfSettings(boolean full, int rounds, Duration warmup, Duration m
                 Integer.getInteger("perf.streamed.concurrency", full ? 8 : 2),
                 Double.parseDouble(System.getProperty("perf.open.fraction", "0.5")),
                 Integer.getInteger("perf.active.streams", full ? 1_000 : 100),
-                Integer.getInteger("perf.idle.streams", full ? 10_000 : 500),
-                Integer.getInteger("perf.startups", full ? 5 : 1));
+                // 1,000: what one pod admits (sluice.overload.max-exchanges).
+                Integer.getInteger("perf.idle.streams", full ? 1_000 : 500),
+                Integer.getInteger("perf.startups", full ? 5 : 1),
+                parts(System.getProperty("perf.parts", String.join(",", PARTS))));
+    }
+
+    /** Whether this run includes the named part of {@link #PARTS}. */
+    public boolean runs(String part) {
+        return parts.contains(part);
+    }
+
+    private static java.util.Set<String> parts(String list) {
+        java.util.Set<String> parts = new java.util.LinkedHashSet<>();
+        for (String part : list.split(",")) {
+            String name = part.trim();
+            if (!PARTS.contains(name)) {
+                throw new IllegalArgumentException("-Dperf.parts: unknown part '" + name + "'; the parts are " + PARTS);
+            }
+            parts.add(name);
+        }
+        return java.util.Set.copyOf(parts);
     }
 
     /**
@@ -31,6 +54,6 @@ public record PerfSettings(boolean full, int rounds, Duration warmup, Duration m
     public PerfSettings forEndToEnd() {
         Duration shortWarmup = warmup.compareTo(Duration.ofSeconds(3)) > 0 ? Duration.ofSeconds(3) : warmup;
         return new PerfSettings(full, Math.min(rounds, 3), shortWarmup, measure, concurrency, streamedConcurrency,
-                openLoadFraction, activeStreams, idleStreams, startups);
+                openLoadFraction, activeStreams, idleStreams, startups, parts);
     }
 }

@@ -26,6 +26,12 @@ class PerformanceSuiteIT {
     /** The same JVM options for Sluice and for the baseline, so CPU, heap and RSS compare. */
     static final List<String> JVM = List.of("-Xmx" + MemoryProbe.HEAP);
 
+    /**
+     * What the generated manifests give the JVM in a 512 MiB, one-CPU pod ({@code JAVA_MAX_MEM_RATIO=40} of 512 MiB,
+     * and the direct-memory cap), for the parts that must hold under production conditions.
+     */
+    static final List<String> MANIFEST_JVM = List.of("-Xmx205m", "-XX:MaxDirectMemorySize=96m", "-XX:+ExitOnOutOfMemoryError");
+
     @Test
     void suite() throws Exception {
         PerfSettings settings = PerfSettings.current();
@@ -33,37 +39,133 @@ class PerformanceSuiteIT {
         PerfReport report = new PerfReport(dir, settings);
 
         // Start-up first, while nothing else of the suite runs.
-        List<StartupProbe.Start> starts = StartupProbe.run(settings, JVM);
-        report.add(StartupProbe.table(starts, JVM));
-
-        ProtocolLevel.Outcome protocol;
-        ExtProcLoad.Result profiled;
-        List<PerfTable> endToEnd;
-        try (SluiceProcess sluice = SluiceProcess.start("perf-sluice", JVM, Map.of());
-                BaselineProcess baseline = BaselineProcess.start(JVM)) {
-            ProcessProbe probe = new ProcessProbe(sluice.pid());
-            protocol = ProtocolLevel.run(new ProtocolLevel.Target("sluice", sluice.grpcPort(), probe),
-                    new ProtocolLevel.Target("grpc-java baseline", baseline.port(), baseline.probe()), settings);
-            report.addAll(protocol.tables());
-            // The profile that explains the headers-only ratio, from one more run: the measured ones carry no profiler.
-            Files.createDirectories(dir);
-            JfrProfile recording = JfrProfile.start(probe, dir.resolve("sluice-headers-only.jfr"));
-            profiled = ExtProcLoad.run("sluice", sluice.grpcPort(), ExtProcWorkload.HEADERS_ONLY,
-                    new ExtProcLoad.Closed(settings.concurrency()), Duration.ZERO, settings.measure(), probe::cpuNanos, () -> { });
-            Path jfr = recording.stop();
-            report.add(JfrProfile.summarize(jfr, "Where Sluice's CPU goes: headers-only, fixed concurrency (JFR, one extra run)",
-                    20, profiled.exchanges()));
-
-            // End to end through Envoy, with the same (warm) servers. The bare grpc-java handler behind the same Envoy
-            // shows what any ext_proc server can keep of Envoy's throughput on this machine.
-            endToEnd = EnvoyEndToEnd.run(sluice.grpcPort(), settings);
-            report.addAll(endToEnd);
-            report.addAll(EnvoyEndToEnd.run("grpc-java baseline", baseline.port(), settings,
-                    E2eWorkload.all().stream().filter(w -> w.name().equals(E2eWorkload.HEADERS_ONLY)).toList()));
+        if (settings.runs("startup")) {
+            List<StartupProbe.Start> starts = StartupProbe.run(settings, JVM);
+            report.add(StartupProbe.table(starts, JVM));
+            assertThat(starts).allSatisfy(s -> assertThat(s.toFirstReplyMs()).isPositive());
         }
 
+        if (settings.runs("protocol") || settings.runs("e2e")) {
+            try (SluiceProcess sluice = SluiceProcess.start("perf-sluice", JVM, Map.of());
+                    BaselineProcess baseline = BaselineProcess.start(JVM)) {
+                if (settings.runs("protocol")) {
+                    protocol(settings, dir, report, sluice, baseline);
+                }
+                if (settings.runs("e2e")) {
+                    endToEnd(settings, report, sluice, baseline);
+                }
+            }
+        }
+
+        if (settings.runs("isolation")) {
+            isolation(settings, report);
+        }
+
+        if (settings.runs("overload")) {
+            overload(settings, report);
+        }
+
+        if (settings.runs("memory")) {
+            memory(settings, report);
+        }
+
+        Path written = report.write();
+        System.out.println(Files.readString(written));
+        for (PerfTable table : report.tables()) {
+            assertThat(dir.resolve(table.slug() + ".csv")).exists();
+            assertThat(table.rows()).as(table.slug()).isNotEmpty();
+        }
+    }
+
+    private static void protocol(PerfSettings settings, Path dir, PerfReport report, SluiceProcess sluice,
+            BaselineProcess baseline) throws Exception {
+        ProcessProbe probe = new ProcessProbe(sluice.pid());
+        ProtocolLevel.Outcome protocol = ProtocolLevel.run(new ProtocolLevel.Target("sluice", sluice.grpcPort(), probe),
+                new ProtocolLevel.Target("grpc-java baseline", baseline.port(), baseline.probe()), settings);
+        report.addAll(protocol.tables());
+        // The profile that explains the headers-only ratio, from one more run: the measured ones carry no profiler.
+        Files.createDirectories(dir);
+        JfrProfile recording = JfrProfile.start(probe, dir.resolve("sluice-headers-only.jfr"));
+        ExtProcLoad.Result profiled = ExtProcLoad.run("sluice", sluice.grpcPort(), ExtProcWorkload.HEADERS_ONLY,
+                new ExtProcLoad.Closed(settings.concurrency()), Duration.ZERO, settings.measure(), probe::cpuNanos, () -> { });
+        Path jfr = recording.stop();
+        report.add(JfrProfile.summarize(jfr, "Where Sluice's CPU goes: headers-only, fixed concurrency (JFR, one extra run)",
+                20, profiled.exchanges()));
+
+        // What the smoke run proves: every part ran, measured something, and saw no error.
+        assertThat(protocol.runs()).hasSize(ExtProcWorkload.all().size() * 2 * 2 * settings.rounds());
+        assertThat(protocol.runs()).allSatisfy(r -> {
+            assertThat(r.errors()).as(r.target() + " " + r.workload().name() + " " + r.model().describe() + ": " + r.firstError())
+                    .isZero();
+            assertThat(r.exchanges()).as(r.target() + " " + r.workload().name()).isPositive();
+            assertThat(r.messages()).isGreaterThanOrEqualTo(r.exchanges());
+        });
+        assertThat(profiled.errors()).isZero();
+    }
+
+    /**
+     * End to end through Envoy, with the same (warm) servers. The bare grpc-java handler behind the same Envoy shows
+     * what any ext_proc server can keep of Envoy's throughput on this machine.
+     */
+    private static void endToEnd(PerfSettings settings, PerfReport report, SluiceProcess sluice, BaselineProcess baseline) {
+        List<PerfTable> endToEnd = EnvoyEndToEnd.run(sluice.grpcPort(), settings);
+        report.addAll(endToEnd);
+        report.addAll(EnvoyEndToEnd.run("grpc-java baseline", baseline.port(), settings,
+                E2eWorkload.all().stream().filter(w -> w.name().equals(E2eWorkload.HEADERS_ONLY)).toList()));
+        // Every request of every h2load run succeeded (EnvoyEndToEnd throws otherwise); both sides measured.
+        List<String> workloads = E2eWorkload.all().stream().map(E2eWorkload::name).toList();
+        assertThat(endToEnd.get(0).rows()).extracting(row -> row.get(0)).containsExactlyElementsOf(workloads);
+        assertThat(endToEnd.get(0).rows()).allSatisfy(row -> {
+            assertThat(Double.parseDouble(row.get(2))).as("req/s without ext_proc, %s", row).isPositive();
+            assertThat(Double.parseDouble(row.get(3))).as("req/s with ext_proc, %s", row).isPositive();
+        });
+        assertThat(endToEnd.get(1).rows()).extracting(row -> row.get(0)).containsExactlyElementsOf(workloads);
+    }
+
+    /**
+     * Uploads beside headers-only probes, through Envoy with Envoy Gateway's cluster settings: Sluice and the bare
+     * handler, each with the manifests' JVM limits and pinned to one CPU as the manifests' {@code limits.cpu=1}.
+     */
+    private static void isolation(PerfSettings settings, PerfReport report) throws Exception {
+        List<UploadIsolation.Run> runs = new java.util.ArrayList<>();
+        try (SluiceProcess sluice = SluiceProcess.start("perf-isolation", MANIFEST_JVM, Map.of());
+                BaselineProcess baseline = BaselineProcess.start(MANIFEST_JVM)) {
+            OneCpu.pin(sluice.pid());
+            OneCpu.pin(baseline.probe().pid());
+            runs.addAll(UploadIsolation.run("Sluice", sluice.grpcPort(), settings));
+            runs.addAll(UploadIsolation.run("grpc-java baseline", baseline.port(), settings));
+            assertThat(sluice.isAlive()).as("Sluice survived the uploads:\n%s", sluice.logTail()).isTrue();
+        }
+        report.add(UploadIsolation.table(runs));
+        if (!settings.full()) {
+            // The smoke's few uploads and probes must all succeed through either server.
+            assertThat(runs).allSatisfy(r -> {
+                assertThat(r.uploadsFailed()).as("%s", r).isZero();
+                assertThat(r.probesFailed()).as("%s", r).isZero();
+                assertThat(r.probes()).as("%s", r).isPositive();
+            });
+        }
+    }
+
+    /** The rate Envoy offers does not slow down with the server: past the maximum, and back. Both servers on one CPU. */
+    private static void overload(PerfSettings settings, PerfReport report) throws Exception {
+        List<OverloadRecovery.Run> runs = new java.util.ArrayList<>();
+        try (SluiceProcess sluice = SluiceProcess.start("perf-overload", MANIFEST_JVM, Map.of());
+                BaselineProcess baseline = BaselineProcess.start(MANIFEST_JVM)) {
+            OneCpu.pin(sluice.pid());
+            OneCpu.pin(baseline.probe().pid());
+            runs.add(OverloadRecovery.run("Sluice", sluice.grpcPort(), settings));
+            runs.add(OverloadRecovery.run("grpc-java baseline", baseline.port(), settings));
+            assertThat(sluice.isAlive()).as("Sluice survived the overload:\n%s", sluice.logTail()).isTrue();
+        }
+        report.add(OverloadRecovery.table(runs));
+        assertThat(runs).allSatisfy(r -> assertThat(r.before().requests()).as("%s", r).isPositive());
+    }
+
+    private static void memory(PerfSettings settings, PerfReport report) throws Exception {
         List<MemoryProbe.Reading> memory;
-        try (SluiceProcess sluice = SluiceProcess.start("perf-memory", JVM, Map.of())) {
+        // The manifests' JVM limits: what a pod holds is what this part measures.
+        try (SluiceProcess sluice = SluiceProcess.start("perf-memory", MANIFEST_JVM, Map.of())) {
             memory = MemoryProbe.run(new ProcessProbe(sluice.pid()), sluice.grpcPort(), settings, () -> {
                 try {
                     return sluice.metric("jvm_buffer_memory_used_bytes{id=\"direct\"}");
@@ -77,38 +179,15 @@ class PerformanceSuiteIT {
             report.add(MemoryProbe.table(memory));
             assertThat(sluice.isAlive()).as("Sluice survived the memory probe").isTrue();
         }
-
-        Path written = report.write();
-        System.out.println(Files.readString(written));
-
-        // What the smoke run proves: every part ran, measured something, and saw no error.
-        assertThat(starts).allSatisfy(s -> assertThat(s.toFirstReplyMs()).isPositive());
-        assertThat(protocol.runs()).hasSize(ExtProcWorkload.all().size() * 2 * 2 * settings.rounds());
-        assertThat(protocol.runs()).allSatisfy(r -> {
-            assertThat(r.errors()).as(r.target() + " " + r.workload().name() + " " + r.model().describe() + ": " + r.firstError())
-                    .isZero();
-            assertThat(r.exchanges()).as(r.target() + " " + r.workload().name()).isPositive();
-            assertThat(r.messages()).isGreaterThanOrEqualTo(r.exchanges());
-        });
-        assertThat(profiled.errors()).isZero();
         if (!settings.full()) {
             // The smoke's 100 streams must all succeed; the full run reports failures at 1,000 in its table instead of
             // stopping before the rest of the report is written.
             assertThat(memory).extracting(MemoryProbe.Reading::errors).containsOnly(0L);
         }
-        assertThat(memory.get(memory.size() - 1).messages()).as("every active stream moves").isPositive();
-        assertThat(memory.get(memory.size() - 1).peakDirectMiB()).as("direct memory was read").isPositive();
-        // End to end: every request of every h2load run succeeded (EnvoyEndToEnd throws otherwise); both sides measured.
-        List<String> workloads = E2eWorkload.all().stream().map(E2eWorkload::name).toList();
-        assertThat(endToEnd.get(0).rows()).extracting(row -> row.get(0)).containsExactlyElementsOf(workloads);
-        assertThat(endToEnd.get(0).rows()).allSatisfy(row -> {
-            assertThat(Double.parseDouble(row.get(2))).as("req/s without ext_proc, %s", row).isPositive();
-            assertThat(Double.parseDouble(row.get(3))).as("req/s with ext_proc, %s", row).isPositive();
-        });
-        assertThat(endToEnd.get(1).rows()).extracting(row -> row.get(0)).containsExactlyElementsOf(workloads);
-        for (PerfTable table : report.tables()) {
-            assertThat(dir.resolve(table.slug() + ".csv")).exists();
-            assertThat(table.rows()).as(table.slug()).isNotEmpty();
-        }
+        MemoryProbe.Reading active = memory.get(2);
+        MemoryProbe.Reading flood = memory.get(3);
+        assertThat(active.messages()).as("every active stream moves").isPositive();
+        assertThat(active.peakDirectMiB()).as("direct memory was read").isPositive();
+        assertThat(flood.messages()).as("the flooding streams sent chunks").isPositive();
     }
 }

@@ -44,6 +44,46 @@ public final class TestStages {
         }
     }
 
+    /**
+     * Holds every request body chunk until a test releases it: a stream that Sluice holds back by backpressure, for as
+     * long as a test needs it held.
+     */
+    @ApplicationScoped
+    @Identifier("hold-body")
+    public static class HoldBody implements Stage {
+        private static volatile java.util.concurrent.CompletableFuture<Void> release = new java.util.concurrent.CompletableFuture<>();
+
+        /** Lets every chunk held so far, and every later one, through; the next {@link #hold()} holds again. */
+        public static void releaseAll() {
+            release.complete(null);
+        }
+
+        public static void hold() {
+            release = new java.util.concurrent.CompletableFuture<>();
+        }
+
+        @Override
+        public Uni<Outcome> onRequestBody(BodyPhase phase) {
+            return Uni.createFrom().completionStage(release).replaceWith(Outcome.Continue.INSTANCE);
+        }
+
+        @Override
+        public StagePolicy policy() {
+            return StagePolicy.of(Duration.ofSeconds(30), StagePolicy.OnFailure.GRPC_ERROR, 503);
+        }
+    }
+
+    /** Names the thread that ran it in a request header, to show which event loop served the stream. */
+    @ApplicationScoped
+    @Identifier("thread-probe")
+    public static class ThreadProbe implements Stage {
+        @Override
+        public Uni<Outcome> onRequestHeaders(HeadersPhase phase) {
+            phase.headers().set("x-sluice-thread", Thread.currentThread().getName());
+            return Outcome.proceed();
+        }
+    }
+
     /** Upper-cases body chunks in both directions. */
     @ApplicationScoped
     @Identifier("upper-body")

@@ -29,6 +29,7 @@ import io.quarkus.grpc.GrpcService;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.runtime.configuration.ConfigurationException;
+import io.sluice.transport.TransportSettings;
 
 /**
  * The ext_proc service, and gRPC health, on a Unix domain socket next to the TCP port, for Sluice as a sidecar of
@@ -36,7 +37,8 @@ import io.quarkus.runtime.configuration.ConfigurationException;
  * {@code sluice.uds.path} is set.
  * <p>
  * Quarkus' gRPC server binds TCP only, so this is a grpc-java Netty server of its own, on Netty's native epoll transport
- * (Netty 4.1's NIO transport cannot bind Unix sockets) with one event-loop thread. It serves the same service beans as
+ * (Netty 4.1's NIO transport cannot bind Unix sockets) with {@code sluice.transport.event-loops} threads and the
+ * same HTTP/2 settings as the TCP port ({@link TransportSettings}). It serves the same service beans as
  * the TCP port, without Quarkus' server interceptors: those expect a Vert.x event loop, and the ext_proc service needs
  * neither a request context nor a Vert.x context. Calls run on the event-loop thread ({@code directExecutor}), as they
  * run on Vert.x's event loops on the TCP port: the service never blocks. Quarkus' {@code grpc_server_*} metrics
@@ -50,13 +52,16 @@ public class UnixSocketServer {
     private final UdsConfig config;
     private final Instance<BindableService> services;
     private final Optional<Integer> maxInboundMessageSize;
+    private final TransportSettings transport;
     private volatile Server server;
     private EventLoopGroup group;
     private Path path;
 
     public UnixSocketServer(UdsConfig config, @GrpcService Instance<BindableService> services,
-            @ConfigProperty(name = "quarkus.grpc.server.max-inbound-message-size") Optional<Integer> maxInboundMessageSize) {
+            @ConfigProperty(name = "quarkus.grpc.server.max-inbound-message-size") Optional<Integer> maxInboundMessageSize,
+            TransportSettings transport) {
         this.config = config;
+        this.transport = transport;
         this.services = services;
         this.maxInboundMessageSize = maxInboundMessageSize;
     }
@@ -87,12 +92,13 @@ public class UnixSocketServer {
                     + "(Linux x86_64), which is unavailable here: " + Epoll.unavailabilityCause());
         }
         SocketFile.clearStale(path);
-        group = new EpollEventLoopGroup(1, new DefaultThreadFactory("sluice-uds"));
+        group = new EpollEventLoopGroup(transport.eventLoops(), new DefaultThreadFactory("sluice-uds"));
         NettyServerBuilder builder = NettyServerBuilder.forAddress(new DomainSocketAddress(path.toString()))
                 .channelType(EpollServerDomainSocketChannel.class)
                 .bossEventLoopGroup(group)
                 .workerEventLoopGroup(group)
                 .directExecutor();
+        transport.apply(builder);
         maxInboundMessageSize.ifPresent(builder::maxInboundMessageSize);
         services.forEach(builder::addService);
         try {

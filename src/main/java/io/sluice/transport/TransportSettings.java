@@ -1,0 +1,79 @@
+package io.sluice.transport;
+
+import java.util.Optional;
+
+import jakarta.inject.Singleton;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import io.grpc.netty.NettyServerBuilder;
+import io.quarkus.runtime.Startup;
+import io.quarkus.runtime.configuration.ConfigurationException;
+
+/**
+ * The validated {@link TransportConfig}, applied alike to the TCP server ({@link TransportCustomizer}) and the Unix
+ * socket server. {@code @Startup}: Quarkus builds the gRPC server before start-up beans run and only logs a failure
+ * there, so a bad setting must also fail start-up here, naming its key.
+ */
+@Startup
+@Singleton
+public class TransportSettings {
+
+    /** grpc-java's own floor (HTTP/2's initial window); a smaller window would stall every large message. */
+    static final int MIN_WINDOW = 65_535;
+
+    private final int eventLoops;
+    private final int maxConcurrentStreams;
+    private final int streamWindow;
+    private final int connectionWindow;
+
+    public TransportSettings(TransportConfig config,
+            @ConfigProperty(name = "quarkus.vertx.event-loops-pool-size") Optional<Integer> vertxEventLoops) {
+        this.eventLoops = config.eventLoops();
+        this.maxConcurrentStreams = config.maxConcurrentStreams();
+        this.streamWindow = config.streamWindow();
+        int vertxLoops = vertxEventLoops.orElse(2 * Runtime.getRuntime().availableProcessors());
+        if (eventLoops < 1 || eventLoops > vertxLoops) {
+            throw new ConfigurationException(TransportConfig.EVENT_LOOPS + "=" + eventLoops + " must be between 1 and "
+                    + vertxLoops + " (the Vert.x event loops the gRPC server is built from: quarkus.vertx.event-loops-pool-size)");
+        }
+        if (maxConcurrentStreams < 1) {
+            throw new ConfigurationException(TransportConfig.MAX_CONCURRENT_STREAMS + "=" + maxConcurrentStreams
+                    + " must be at least 1");
+        }
+        if (streamWindow < MIN_WINDOW) {
+            throw new ConfigurationException(TransportConfig.STREAM_WINDOW + "=" + streamWindow + " must be at least "
+                    + MIN_WINDOW + " bytes (HTTP/2's initial window)");
+        }
+        long connection = (long) maxConcurrentStreams * streamWindow;
+        if (connection > Integer.MAX_VALUE) {
+            throw new ConfigurationException(TransportConfig.MAX_CONCURRENT_STREAMS + " x " + TransportConfig.STREAM_WINDOW
+                    + " = " + connection + " exceeds HTTP/2's largest connection window (2^31 - 1)");
+        }
+        this.connectionWindow = (int) connection;
+    }
+
+    /** The same HTTP/2 settings for every listener. */
+    public void apply(NettyServerBuilder builder) {
+        // Also turns off grpc-java's BDP auto-tuning, which would grow the stream window (up to 8 MiB) for throughput.
+        builder.flowControlWindow(streamWindow);
+        builder.maxConcurrentCallsPerConnection(maxConcurrentStreams);
+    }
+
+    public int eventLoops() {
+        return eventLoops;
+    }
+
+    public int streamWindow() {
+        return streamWindow;
+    }
+
+    /** What {@link ConnectionWindow} widens each connection to: room for every stream's window at once. */
+    public int connectionWindow() {
+        return connectionWindow;
+    }
+
+    public int maxConcurrentStreams() {
+        return maxConcurrentStreams;
+    }
+}

@@ -1,0 +1,21 @@
+package io.sluice.config;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import io.quarkus.test.QuarkusUnitTest;
+
+class ExchangeLimitBeyondDirectMemoryTest {
+
+    @RegisterExtension
+    static final QuarkusUnitTest SLUICE = BadConfigSupport.sluiceWith(Map.of("sluice.overload.max-exchanges", "100000"), "sluice.overload.max-exchanges x sluice.transport.stream-window = 100000 x 65536");
+
+    @Test
+    void startupFailsNamingTheKey() {
+        fail("Sluice must not start: waiting bodies must fit the JVM's direct memory");
+    }
+}
