@@ -14,6 +14,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.sluice.exchange.Direction;
 import io.sluice.exchange.PhaseName;
 import io.sluice.stage.StagePolicy;
@@ -102,6 +103,14 @@ public class ExchangeMetrics {
         this.held = DistributionSummary.builder("sluice.stream.held.messages")
                 .description("Per stream: the most messages taken from gRPC and not yet answered at any moment")
                 .register(registry);
+    }
+
+    /**
+     * The same meters in a registry of their own that nothing exports: for Sluice's warm-up exchanges, which run the
+     * recording code (so it is warm when Envoy's first exchange comes) without showing in {@code /q/metrics}.
+     */
+    public static ExchangeMetrics unexported() {
+        return new ExchangeMetrics(new SimpleMeterRegistry());
     }
 
     public void streamStarted() {
