@@ -7,11 +7,13 @@ import io.grpc.stub.StreamObserver;
 import io.quarkus.grpc.GrpcService;
 import io.quarkus.grpc.RegisterInterceptor;
 import io.sluice.config.SluiceConfig;
+import io.sluice.exchange.Exchange;
 import io.sluice.exchange.ExchangeFactory;
 import io.sluice.observability.ExchangeMetrics;
 import io.sluice.observability.ExchangeTrace;
 import io.sluice.observability.ExchangeTracing;
 import io.sluice.observability.TraceContextInterceptor;
+import io.sluice.transport.warmup.WarmUpMarker;
 
 /**
  * {@code envoy.service.ext_proc.v3.ExternalProcessor/Process}, served from the grpc-java classes of
@@ -20,6 +22,7 @@ import io.sluice.observability.TraceContextInterceptor;
  */
 @GrpcService
 @RegisterInterceptor(TraceContextInterceptor.class)
+@RegisterInterceptor(WarmUpMarker.class)
 public class ExternalProcessorService extends ExternalProcessorGrpc.ExternalProcessorImplBase {
 
     private final ExchangeFactory exchanges;
@@ -40,8 +43,10 @@ public class ExternalProcessorService extends ExternalProcessorGrpc.ExternalProc
     @Override
     public StreamObserver<ProcessingRequest> process(StreamObserver<ProcessingResponse> responses) {
         // Called inside the interceptor's gRPC Context: the parent from the call's metadata, if any.
-        ExchangeTrace trace = tracing.open(TraceContextInterceptor.PARENT.get());
-        return FlowControlledStream.open(responses, exchanges.create(trace), config.exchange().maxInFlight(), metrics,
+        boolean warmUp = WarmUpMarker.marked();
+        ExchangeTrace trace = warmUp ? ExchangeTrace.NONE : tracing.open(TraceContextInterceptor.PARENT.get());
+        Exchange exchange = exchanges.create(trace, warmUp);
+        return FlowControlledStream.open(responses, exchange, config.exchange().maxInFlight(), exchange.metrics(),
                 idleWatch);
     }
 }
