@@ -82,6 +82,15 @@ public interface EnrichmentConfig {
     @WithDefault("io.sluice.enrichment")
     String metadataNamespace();
 
+    /**
+     * Whether Sluice's own warm-up exchanges (before it reports ready) call the service. Off: they skip the stage's call
+     * as if it had proceeded, and the service never sees them. On: they call it, through the breaker and the bulkhead
+     * but never the cache or the metrics, which warms the client's path too; for a service that takes synthetic queries
+     * (authority {@code sluice-warm-up.invalid}, no user headers) and whose failures at start-up may count in the breaker.
+     */
+    @WithDefault("false")
+    boolean warmUpCalls();
+
     CircuitBreaker circuitBreaker();
 
     Bulkhead bulkhead();

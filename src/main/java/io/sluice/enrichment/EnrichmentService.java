@@ -109,8 +109,19 @@ public class EnrichmentService {
     }
 
     Uni<Result> enrich(EnrichmentQuery query, String cacheKey) {
+        return enrich(query, cacheKey, false);
+    }
+
+    /**
+     * @param warmUp for one of Sluice's warm-up exchanges: its answer is neither taken from nor put in the cache (it
+     *               answers a synthetic query) and it is not counted in the metrics
+     */
+    Uni<Result> enrich(EnrichmentQuery query, String cacheKey, boolean warmUp) {
         long start = System.nanoTime();
         Uni<EnrichmentAnswer> call = Uni.createFrom().deferred(() -> guard.get(() -> client.enrich(query)));
+        if (warmUp) {
+            return call.map(answer -> new Result(answer, false));
+        }
         Uni<Result> result;
         if (config.cache().enabled()) {
             boolean[] called = { false };
@@ -125,6 +136,11 @@ public class EnrichmentService {
                 failure != null ? EnrichmentFailure.of(failure).outcome()
                         : item.cached() ? EnrichmentMetrics.Outcome.CACHE_HIT : EnrichmentMetrics.Outcome.OK,
                 Duration.ofNanos(System.nanoTime() - start)));
+    }
+
+    /** Opens the client's connection ahead of the first call, where its transport can (see {@link EnrichmentClient#connect}). */
+    Uni<Void> connect() {
+        return client.connect();
     }
 
     @PreDestroy

@@ -10,6 +10,7 @@ import org.jboss.logging.Logger;
 
 import io.smallrye.common.annotation.Identifier;
 import io.smallrye.mutiny.Uni;
+import io.sluice.stage.ExchangeContext;
 import io.sluice.stage.HeadersPhase;
 import io.sluice.stage.ImmediateReply;
 import io.sluice.stage.Outcome;
@@ -55,8 +56,18 @@ public class EnrichmentStage implements Stage {
         return policy;
     }
 
+    /** The gRPC transport's connection opens here, before Sluice reports ready; HTTP opens connections with calls only. */
+    @Override
+    public Uni<Void> prepare() {
+        return service.connect();
+    }
+
     private Uni<Outcome> enrich(HeadersPhase phase) {
-        return service.enrich(service.query(phase.exchange()), service.cacheKey(phase.exchange()))
+        ExchangeContext exchange = phase.exchange();
+        if (exchange.warmUp() && !config.warmUpCalls()) {
+            return Outcome.proceed();
+        }
+        return service.enrich(service.query(exchange), service.cacheKey(exchange), exchange.warmUp())
                 .map(result -> apply(phase, result.answer()))
                 .onFailure().recoverWithItem(failure -> failed(phase, EnrichmentFailure.of(failure)));
     }
@@ -81,11 +92,16 @@ public class EnrichmentStage implements Stage {
     private Outcome failed(HeadersPhase phase, EnrichmentFailure failure) {
         String pipeline = phase.exchange().pipeline();
         EnrichmentConfig.OnFailure onFailure = config.pipelineOnFailure().getOrDefault(pipeline, config.onFailure());
-        long count = failures.computeIfAbsent(failure.outcome(), o -> new AtomicLong()).incrementAndGet();
-        // Every failure is counted in the metrics; the log gets the 1st, 2nd, 4th, 8th... of each kind.
-        if (Long.bitCount(count) == 1) {
-            LOG.warnf("enrichment failed (%s, %d so far): %s; pipeline %s fails %s", failure.outcome().tag(), count,
-                    failure.reason(), pipeline, onFailure == EnrichmentConfig.OnFailure.FAIL_OPEN ? "open" : "closed");
+        if (phase.exchange().warmUp()) {
+            // Not the operator's traffic: neither in the count that paces the log nor at WARN.
+            LOG.debugf("enrichment failed for a warm-up exchange (%s): %s", failure.outcome().tag(), failure.reason());
+        } else {
+            long count = failures.computeIfAbsent(failure.outcome(), o -> new AtomicLong()).incrementAndGet();
+            // Every failure is counted in the metrics; the log gets the 1st, 2nd, 4th, 8th... of each kind.
+            if (Long.bitCount(count) == 1) {
+                LOG.warnf("enrichment failed (%s, %d so far): %s; pipeline %s fails %s", failure.outcome().tag(), count,
+                        failure.reason(), pipeline, onFailure == EnrichmentConfig.OnFailure.FAIL_OPEN ? "open" : "closed");
+            }
         }
         if (onFailure == EnrichmentConfig.OnFailure.FAIL_CLOSED) {
             return ImmediateReply.status(config.failureStatus()).header("content-type", "text/plain")

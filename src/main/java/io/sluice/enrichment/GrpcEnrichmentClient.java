@@ -6,9 +6,11 @@ import java.util.concurrent.TimeUnit;
 
 import com.google.protobuf.Value;
 
+import io.grpc.ConnectivityState;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.NettyChannelBuilder;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.subscription.UniEmitter;
 import io.sluice.enrichment.v1.EnrichRequest;
 import io.sluice.enrichment.v1.EnrichResponse;
 import io.sluice.enrichment.v1.MutinyEnrichmentGrpc;
@@ -18,10 +20,27 @@ final class GrpcEnrichmentClient implements EnrichmentClient {
 
     private final ManagedChannel channel;
     private final MutinyEnrichmentGrpc.MutinyEnrichmentStub stub;
+    private final String target;
 
     GrpcEnrichmentClient(String host, int port) {
         this.channel = NettyChannelBuilder.forAddress(host, port).usePlaintext().build();
         this.stub = MutinyEnrichmentGrpc.newMutinyStub(channel);
+        this.target = host + ":" + port;
+    }
+
+    /** The HTTP/2 connection, opened without a call ({@code getState(true)}); ends once it is READY. */
+    @Override
+    public Uni<Void> connect() {
+        return Uni.createFrom().emitter(emitter -> awaitReady(channel.getState(true), emitter));
+    }
+
+    private void awaitReady(ConnectivityState state, UniEmitter<? super Void> emitter) {
+        switch (state) {
+            case READY -> emitter.complete(null);
+            case TRANSIENT_FAILURE, SHUTDOWN -> emitter.fail(new IllegalStateException("the gRPC channel to " + target
+                    + " is " + state));
+            default -> channel.notifyWhenStateChanged(state, () -> awaitReady(channel.getState(false), emitter));
+        }
     }
 
     @Override

@@ -65,8 +65,14 @@ public final class Exchange {
 
     public Exchange(String id, PipelineSelector pipelines, PhaseRunner runner, ExchangeMetrics metrics,
             int maxMessageBytes, MessageTimeouts timeouts, ExchangeTrace trace) {
+        this(id, pipelines, runner, metrics, maxMessageBytes, timeouts, trace, false);
+    }
+
+    /** @param warmUp one of Sluice's own warm-up exchanges (see {@link io.sluice.stage.ExchangeContext#warmUp()}) */
+    public Exchange(String id, PipelineSelector pipelines, PhaseRunner runner, ExchangeMetrics metrics,
+            int maxMessageBytes, MessageTimeouts timeouts, ExchangeTrace trace, boolean warmUp) {
         this.trace = trace;
-        this.facts = new ExchangeFacts(id);
+        this.facts = new ExchangeFacts(id, warmUp);
         this.pipelines = pipelines;
         this.runner = runner;
         this.metrics = metrics;
@@ -76,6 +82,11 @@ public final class Exchange {
 
     public String id() {
         return facts.id();
+    }
+
+    /** Where this exchange is counted; the transport counts its stream there too. */
+    public ExchangeMetrics metrics() {
+        return metrics;
     }
 
     /** The stream's span ({@link ExchangeTrace#NONE} when tracing is off), ended by the transport. */

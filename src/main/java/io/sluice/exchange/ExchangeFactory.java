@@ -21,6 +21,15 @@ public class ExchangeFactory {
 
     private final int maxMessageBytes;
     private final MessageTimeouts timeouts;
+    /** Built by the first warm-up exchange: a start with the warm-up off never builds them. */
+    private volatile WarmUpCounting warmUpCounting;
+
+    /**
+     * Where warm-up exchanges are counted: the same meters, recorded by the same code (so that it is warm too), in a
+     * registry nothing exports, so that the operator's {@code sluice_*} meters count Envoy's exchanges only.
+     */
+    private record WarmUpCounting(ExchangeMetrics metrics, PhaseRunner runner) {
+    }
 
     public ExchangeFactory(PipelineRegistry pipelines, PhaseRunner runner, ExchangeMetrics metrics, SluiceConfig config) {
         this.pipelines = pipelines;
@@ -35,7 +44,33 @@ public class ExchangeFactory {
     }
 
     public Exchange create(ExchangeTrace trace) {
-        return new Exchange("x" + Long.toString(ids.incrementAndGet(), 36), pipelines, runner, metrics, maxMessageBytes,
-                timeouts, trace);
+        return create(trace, false);
+    }
+
+    /** @param warmUp the stream carried this process's warm-up mark: one of Sluice's own exchanges, not Envoy's */
+    public Exchange create(ExchangeTrace trace, boolean warmUp) {
+        long id = ids.incrementAndGet();
+        if (!warmUp) {
+            return new Exchange("x" + Long.toString(id, 36), pipelines, runner, metrics, maxMessageBytes, timeouts, trace);
+        }
+        WarmUpCounting counting = warmUpCounting();
+        // "w" in the logs: a line about a warm-up exchange is never mistaken for one about Envoy's.
+        return new Exchange("w" + Long.toString(id, 36), pipelines, counting.runner(), counting.metrics(), maxMessageBytes,
+                timeouts, trace, true);
+    }
+
+    private WarmUpCounting warmUpCounting() {
+        WarmUpCounting counting = warmUpCounting;
+        if (counting == null) {
+            synchronized (this) {
+                counting = warmUpCounting;
+                if (counting == null) {
+                    ExchangeMetrics unexported = ExchangeMetrics.unexported();
+                    counting = new WarmUpCounting(unexported, new PhaseRunner(unexported));
+                    warmUpCounting = counting;
+                }
+            }
+        }
+        return counting;
     }
 }

@@ -19,6 +19,7 @@ import io.sluice.stage.ExchangeContext;
 final class ExchangeFacts implements ExchangeContext {
 
     private final String id;
+    private final boolean warmUp;
     private String pipeline = "";
     private final Map<String, Value> attributes = new HashMap<>();
     private final Map<String, Struct> metadata = new HashMap<>();
@@ -26,8 +27,9 @@ final class ExchangeFacts implements ExchangeContext {
     private boolean observabilityMode;
     private final Map<Key<?>, Object> state = new ConcurrentHashMap<>();
 
-    ExchangeFacts(String id) {
+    ExchangeFacts(String id, boolean warmUp) {
         this.id = id;
+        this.warmUp = warmUp;
     }
 
     /** Takes in what any message says about the exchange (not its headers or body). */
@@ -112,6 +114,11 @@ final class ExchangeFacts implements ExchangeContext {
     @Override
     public boolean observabilityMode() {
         return observabilityMode;
+    }
+
+    @Override
+    public boolean warmUp() {
+        return warmUp;
     }
 
     @Override

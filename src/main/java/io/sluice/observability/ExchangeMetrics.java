@@ -15,6 +15,7 @@ import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.sluice.exchange.Direction;
 import io.sluice.exchange.PhaseName;
 import io.sluice.stage.StagePolicy;
@@ -122,6 +123,14 @@ public class ExchangeMetrics {
     /** A new stream refused by the admission limit. */
     public void streamRefused() {
         refused.increment();
+    }
+
+    /**
+     * The same meters in a registry of their own that nothing exports: for Sluice's warm-up exchanges, which run the
+     * recording code (so it is warm when Envoy's first exchange comes) without showing in {@code /q/metrics}.
+     */
+    public static ExchangeMetrics unexported() {
+        return new ExchangeMetrics(new SimpleMeterRegistry());
     }
 
     public void streamStarted() {

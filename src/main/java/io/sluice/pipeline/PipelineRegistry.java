@@ -1,6 +1,8 @@
 package io.sluice.pipeline;
 
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -98,6 +100,11 @@ public class PipelineRegistry implements PipelineSelector {
             }
         }
         return defaultPipeline;
+    }
+
+    /** Every configured pipeline, in configuration order. */
+    public Collection<Pipeline> pipelines() {
+        return Collections.unmodifiableCollection(pipelines.values());
     }
 
     private Map<String, Stage> discoverStages() {

@@ -46,6 +46,13 @@ public interface ExchangeContext {
     /** True when Envoy runs the filter in observability mode: Sluice's replies are never sent. */
     boolean observabilityMode();
 
+    /**
+     * True for the exchanges Sluice sends itself before it reports ready (its warm-up), never for Envoy's: they are
+     * marked out of band, with a secret only this process knows. Their replies go nowhere, so a stage with effects
+     * outside the exchange (a call to a service, a write) should skip them, as the {@code enrichment} stage does.
+     */
+    boolean warmUp();
+
     <T> Optional<T> get(Key<T> key);
 
     <T> void put(Key<T> key, T value);

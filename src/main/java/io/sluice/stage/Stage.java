@@ -44,4 +44,14 @@ public interface Stage {
     default StagePolicy policy() {
         return StagePolicy.DEFAULT;
     }
+
+    /**
+     * Called once at start-up, before Sluice reports ready: open what the first exchange would otherwise have to open
+     * (a connection to a side service), without sending anything that service would count as a request. Readiness
+     * waits for it, within {@code sluice.warm-up.max-duration}; a failure is logged and does not hold readiness back.
+     * Never block.
+     */
+    default Uni<Void> prepare() {
+        return Uni.createFrom().voidItem();
+    }
 }

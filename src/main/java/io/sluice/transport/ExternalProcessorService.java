@@ -9,11 +9,12 @@ import io.grpc.stub.StreamObserver;
 import io.quarkus.grpc.GrpcService;
 import io.quarkus.grpc.RegisterInterceptor;
 import io.sluice.config.SluiceConfig;
+import io.sluice.exchange.Exchange;
 import io.sluice.exchange.ExchangeFactory;
-import io.sluice.observability.ExchangeMetrics;
 import io.sluice.observability.ExchangeTrace;
 import io.sluice.observability.ExchangeTracing;
 import io.sluice.observability.TraceContextInterceptor;
+import io.sluice.transport.warmup.WarmUpMarker;
 
 /**
  * {@code envoy.service.ext_proc.v3.ExternalProcessor/Process}, served from the grpc-java classes of
@@ -22,22 +23,20 @@ import io.sluice.observability.TraceContextInterceptor;
  */
 @GrpcService
 @RegisterInterceptor(TraceContextInterceptor.class)
+@RegisterInterceptor(WarmUpMarker.class)
 public class ExternalProcessorService extends ExternalProcessorGrpc.ExternalProcessorImplBase {
 
     private final ExchangeFactory exchanges;
     private final SluiceConfig config;
-    private final ExchangeMetrics metrics;
     private final FullDuplexIdleWatch idleWatch;
     private final ExchangeTracing tracing;
     private final ExchangeAdmission admission;
     private final ConnectionWindow connectionWindow;
 
-    public ExternalProcessorService(ExchangeFactory exchanges, SluiceConfig config, ExchangeMetrics metrics,
-            FullDuplexIdleWatch idleWatch, ExchangeTracing tracing, ExchangeAdmission admission,
-            ConnectionWindow connectionWindow) {
+    public ExternalProcessorService(ExchangeFactory exchanges, SluiceConfig config, FullDuplexIdleWatch idleWatch,
+            ExchangeTracing tracing, ExchangeAdmission admission, ConnectionWindow connectionWindow) {
         this.exchanges = exchanges;
         this.config = config;
-        this.metrics = metrics;
         this.idleWatch = idleWatch;
         this.tracing = tracing;
         this.admission = admission;
@@ -70,10 +69,13 @@ public class ExternalProcessorService extends ExternalProcessorGrpc.ExternalProc
             return REFUSED;
         }
         try {
-            // Called inside the interceptor's gRPC Context: the parent from the call's metadata, if any.
-            ExchangeTrace trace = tracing.open(TraceContextInterceptor.PARENT.get());
-            return FlowControlledStream.open(responses, exchanges.create(trace), config.exchange().maxInFlight(),
-                    config.exchange().maxInFlightBytes(), metrics, idleWatch, admission);
+            // Called inside the interceptors' gRPC Context: the parent from the call's metadata, if any, and the mark
+            // of Sluice's own warm-up exchanges.
+            boolean warmUp = WarmUpMarker.marked();
+            ExchangeTrace trace = warmUp ? ExchangeTrace.NONE : tracing.open(TraceContextInterceptor.PARENT.get());
+            Exchange exchange = exchanges.create(trace, warmUp);
+            return FlowControlledStream.open(responses, exchange, config.exchange().maxInFlight(),
+                    config.exchange().maxInFlightBytes(), exchange.metrics(), idleWatch, admission);
         } catch (RuntimeException e) {
             admission.release();
             throw e;

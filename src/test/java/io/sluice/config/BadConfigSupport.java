@@ -22,7 +22,8 @@ final class BadConfigSupport {
         return test
                 .withApplicationRoot(jar -> jar
                         .addPackages(true, "io.sluice.config", "io.sluice.exchange", "io.sluice.observability",
-                                "io.sluice.pipeline", "io.sluice.stage", "io.sluice.stages", "io.sluice.enrichment", "io.sluice.lifecycle", "io.sluice.transport", "io.sluice.testing", "io.sluice.example")
+                                "io.sluice.pipeline", "io.sluice.stage", "io.sluice.stages", "io.sluice.enrichment", "io.sluice.lifecycle", "io.sluice.transport", "io.sluice.testing", "io.sluice.example",
+                                "io.sluice.warmup")
                         .addAsResource("application.properties")
                         .addAsResource("META-INF/services/io.smallrye.config.ConfigSourceFactory"))
                 .assertException(failure -> {

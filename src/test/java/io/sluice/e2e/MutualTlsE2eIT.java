@@ -95,6 +95,30 @@ class MutualTlsE2eIT {
         assertThat(PackagedEnvoys.extProcCounter(envoy, "streams_failed")).isPositive();
     }
 
+    /**
+     * The warm-up client presents the server's own certificate; {@link TestPki#server()} is for servers only (as
+     * cert-manager issues by default), so the port refuses it, and Sluice says so in one line and turns ready anyway.
+     */
+    @Test
+    void aServerOnlyCertificateCannotWarmUpAndSaysWhy() {
+        assertThat(sluice.log().lines().filter(line -> line.contains("refused the warm-up client's TLS handshake")))
+                .singleElement().asString()
+                .contains("quarkus.grpc.server.ssl.client-auth=REQUIRED", "sluice.tls.client-ca", "turning ready");
+        assertThat(sluice.log()).doesNotContain("Warm-up: warm after");
+    }
+
+    /** With a certificate the mTLS CA issued for both ends, the warm-up passes the port like Envoy does. */
+    @Test
+    void aCertificateForBothEndsWarmsUpThroughMutualTls() {
+        try (SluiceProcess dual = SluiceProcess.start("mtls-dual", List.of(), Map.of(
+                "quarkus.grpc.server.ssl.certificate", pki.serverAndClient().certificate().toString(),
+                "quarkus.grpc.server.ssl.key", pki.serverAndClient().key().toString(),
+                "quarkus.grpc.server.ssl.client-auth", "REQUIRED",
+                "sluice.tls.client-ca", pki.caCertificate().toString()))) {
+            assertThat(dual.log()).contains("Warm-up: warm after").doesNotContain("refused the warm-up client");
+        }
+    }
+
     @Test
     void grpcClientsNeedTheClientCertificateToo() {
         try (GrpcTestChannel withCertificate = GrpcTestChannel.tls(sluice.grpcPort(), pki.caCertificate(),

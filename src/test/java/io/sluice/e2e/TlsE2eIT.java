@@ -42,6 +42,8 @@ class TlsE2eIT {
         Map<String, String> environment = GeneratedDeployment.read().tlsEnvironment(pki.caCertificate().getParent());
         assertThat(environment).isNotEmpty();
         sluice = SluiceProcess.start("tls", List.of(), Map.of(), environment);
+        assertThat(sluice.log()).as("the warm-up client got through TLS, trusting the server's own certificate")
+                .contains("Warm-up: warm after");
         try (GrpcTestChannel channel = GrpcTestChannel.tls(sluice.grpcPort(), pki.caCertificate(), TestPki.SERVER_NAME, null)) {
             assertThat(channel.exchangeRequestHeaders().hasRequestHeaders()).isTrue();
         }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -13,7 +14,9 @@ import org.junit.jupiter.api.Test;
 import com.google.protobuf.Struct;
 import com.google.protobuf.Value;
 
+import io.grpc.Attributes;
 import io.grpc.Server;
+import io.grpc.ServerTransportFilter;
 import io.grpc.Status;
 import io.grpc.netty.NettyServerBuilder;
 import io.grpc.stub.StreamObserver;
@@ -27,13 +30,23 @@ class GrpcEnrichmentClientTest {
 
     Server server;
     GrpcEnrichmentClient client;
+    final AtomicInteger connections = new AtomicInteger();
+    final AtomicInteger calls = new AtomicInteger();
 
     @BeforeEach
     void start() throws Exception {
         server = NettyServerBuilder.forAddress(new java.net.InetSocketAddress("127.0.0.1", 0))
+                .addTransportFilter(new ServerTransportFilter() {
+                    @Override
+                    public Attributes transportReady(Attributes attributes) {
+                        connections.incrementAndGet();
+                        return attributes;
+                    }
+                })
                 .addService(new EnrichmentGrpc.EnrichmentImplBase() {
                     @Override
                     public void enrich(EnrichRequest request, StreamObserver<EnrichResponse> answer) {
+                        calls.incrementAndGet();
                         switch (request.getPath()) {
                             case "/deny" -> answer.onNext(EnrichResponse.newBuilder().setDeny(Deny.newBuilder()
                                     .setStatus(403).setBody("no").putHeaders("x-why", "policy")).build());
@@ -66,6 +79,30 @@ class GrpcEnrichmentClientTest {
     EnrichmentAnswer ask(String path) {
         return client.enrich(new EnrichmentQuery("GET", path, "shop.example.com", Map.of("x-user", "bob"),
                 Map.of("xds.route_name", "r1"))).await().atMost(Duration.ofSeconds(5));
+    }
+
+    @Test
+    void connectOpensTheChannelBeforeTheFirstCallWithoutSendingOne() {
+        client.connect().await().atMost(Duration.ofSeconds(5));
+        assertThat(connections.get()).isEqualTo(1);
+        assertThat(calls.get()).isZero();
+        ask("/ok");
+        assertThat(connections.get()).as("the call used the connection already open").isEqualTo(1);
+    }
+
+    @Test
+    void connectFailsWhenNothingListens() throws Exception {
+        int closed;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            closed = socket.getLocalPort();
+        }
+        GrpcEnrichmentClient nowhere = new GrpcEnrichmentClient("127.0.0.1", closed);
+        try {
+            assertThat(catchThrowable(() -> nowhere.connect().await().atMost(Duration.ofSeconds(10))))
+                    .hasMessageContaining("127.0.0.1:" + closed + " is TRANSIENT_FAILURE");
+        } finally {
+            nowhere.close();
+        }
     }
 
     @Test

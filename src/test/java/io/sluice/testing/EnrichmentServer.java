@@ -59,6 +59,11 @@ public final class EnrichmentServer implements AutoCloseable {
         return n == null ? 0 : n.get();
     }
 
+    /** Calls received, whatever the exchange path. */
+    public int totalCalls() {
+        return calls.values().stream().mapToInt(AtomicInteger::get).sum();
+    }
+
     /** The most calls this server had in flight at once since {@link #resetConcurrency()}. */
     public int maxInFlight() {
         return maxInFlight.get();

@@ -57,6 +57,15 @@ public final class SluiceProcess implements AutoCloseable {
     /** Starts the jar and returns at once, for a test that times the start itself. */
     public static SluiceProcess launch(String name, List<String> jvmOptions, Map<String, String> config,
             Map<String, String> environment) {
+        return launch(name, List.of(), jvmOptions, config, environment);
+    }
+
+    /**
+     * As {@link #launch(String, List, Map, Map)}, with {@code commandPrefix} in front of the {@code java} command: e.g.
+     * {@code taskset -c 0}, to give Sluice one CPU as a pod's {@code limits.cpu=1} does.
+     */
+    public static SluiceProcess launch(String name, List<String> commandPrefix, List<String> jvmOptions,
+            Map<String, String> config, Map<String, String> environment) {
         Path jar = Path.of(System.getProperty("sluice.jar", "target/quarkus-app/quarkus-run.jar"));
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException("no packaged Sluice at " + jar + ": run through `./mvnw verify` (failsafe runs "
@@ -70,7 +79,7 @@ public final class SluiceProcess implements AutoCloseable {
             int grpcPort = config.containsKey("quarkus.grpc.server.port")
                     ? Integer.parseInt(config.get("quarkus.grpc.server.port")) : freePort();
             int httpPort = freePort();
-            List<String> cmd = new ArrayList<>();
+            List<String> cmd = new ArrayList<>(commandPrefix);
             cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
             cmd.addAll(jvmOptions);
             cmd.add("-XX:+ExitOnOutOfMemoryError");
@@ -97,6 +106,10 @@ public final class SluiceProcess implements AutoCloseable {
 
     public int grpcPort() {
         return grpcPort;
+    }
+
+    public int httpPort() {
+        return httpPort;
     }
 
     public boolean isAlive() {

@@ -60,15 +60,17 @@ public final class TestPki {
     private final Pair otherServerKeyPair;
     private final Path rogueCaCertificate;
     private final Pair rogueClient;
+    private final Pair serverAndClient;
 
     private TestPki(Path caCertificate, Pair server, Pair client, Pair otherServerKeyPair, Path rogueCaCertificate,
-            Pair rogueClient) {
+            Pair rogueClient, Pair serverAndClient) {
         this.caCertificate = caCertificate;
         this.server = server;
         this.client = client;
         this.otherServerKeyPair = otherServerKeyPair;
         this.rogueCaCertificate = rogueCaCertificate;
         this.rogueClient = rogueClient;
+        this.serverAndClient = serverAndClient;
     }
 
     /** Writes every file under {@code dir} (created if needed). */
@@ -105,7 +107,15 @@ public final class TestPki {
                     write(dir.resolve("rogue-client.crt"), pem(rogue.issue("envoy", rogueClientKeys,
                             KeyPurposeId.id_kp_clientAuth, new GeneralName(GeneralName.dNSName, "envoy")))),
                     write(dir.resolve("rogue-client.key"), pkcs8(rogueClientKeys)));
-            return new TestPki(caFile, server, client, other, rogueFile, rogueClient);
+            // The server's names and key type, usable for both ends of a handshake, as a CA issues it when asked for
+            // "server auth" and "client auth" usages (cert-manager: spec.usages).
+            KeyPair dualKeys = rsa();
+            Pair serverAndClient = new Pair(write(dir.resolve("dual.crt"), pem(ca.issue("Sluice", dualKeys,
+                    new KeyPurposeId[] {KeyPurposeId.id_kp_serverAuth, KeyPurposeId.id_kp_clientAuth},
+                    new GeneralName(GeneralName.dNSName, SERVER_NAME),
+                    new GeneralName(GeneralName.iPAddress, "127.0.0.1")))),
+                    write(dir.resolve("dual.key"), pem(dualKeys.getPrivate())));
+            return new TestPki(caFile, server, client, other, rogueFile, rogueClient, serverAndClient);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (GeneralSecurityException | OperatorCreationException e) {
@@ -141,6 +151,15 @@ public final class TestPki {
         return rogueClient;
     }
 
+    /**
+     * A server certificate (same CA, same names as {@link #server()}) that may also authenticate a client: what Sluice's
+     * own warm-up client needs to pass an mTLS port. {@link #server()} is for servers only, as cert-manager issues by
+     * default.
+     */
+    public Pair serverAndClient() {
+        return serverAndClient;
+    }
+
     private record Issuer(X500Name name, KeyPair keys, X509Certificate certificate) {
 
         static Issuer selfSigned(String commonName, KeyPair keys) throws GeneralSecurityException, IOException,
@@ -156,11 +175,16 @@ public final class TestPki {
 
         X509Certificate issue(String commonName, KeyPair subjectKeys, KeyPurposeId purpose, GeneralName... names)
                 throws GeneralSecurityException, IOException, OperatorCreationException {
+            return issue(commonName, subjectKeys, new KeyPurposeId[] {purpose}, names);
+        }
+
+        X509Certificate issue(String commonName, KeyPair subjectKeys, KeyPurposeId[] purposes, GeneralName... names)
+                throws GeneralSecurityException, IOException, OperatorCreationException {
             JcaX509ExtensionUtils utils = new JcaX509ExtensionUtils();
             X509v3CertificateBuilder builder = builder(name, new X500Name("CN=" + commonName + ",O=Sluice tests"), subjectKeys)
                     .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
                     .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyEncipherment))
-                    .addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(purpose))
+                    .addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(purposes))
                     .addExtension(Extension.subjectAlternativeName, false, new GeneralNames(names))
                     .addExtension(Extension.authorityKeyIdentifier, false, utils.createAuthorityKeyIdentifier(certificate))
                     .addExtension(Extension.subjectKeyIdentifier, false, utils.createSubjectKeyIdentifier(subjectKeys.getPublic()));

@@ -1,7 +1,12 @@
 package io.sluice.testing;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -177,6 +182,35 @@ public final class TestStages {
         @Override
         public StagePolicy policy() {
             return StagePolicy.of(Duration.ofMillis(50), StagePolicy.OnFailure.FAIL_OPEN, 503);
+        }
+    }
+
+    /**
+     * Records, per pipeline and path, whether the exchanges it saw were Sluice's warm-up ones, and holds the warm-up
+     * back ({@link #prepare}) until a test releases it, so that a test can look at Sluice while it is not warm yet.
+     */
+    @ApplicationScoped
+    @Identifier("warm-up-probe")
+    public static class WarmUpProbe implements Stage {
+        /** "pipeline authority path" to whether each exchange seen there was a warm-up one, in arrival order. */
+        public static final Map<String, List<Boolean>> SEEN = new ConcurrentHashMap<>();
+        private static final CompletableFuture<Void> RELEASED = new CompletableFuture<>();
+
+        public static void release() {
+            RELEASED.complete(null);
+        }
+
+        @Override
+        public Uni<Outcome> onRequestHeaders(HeadersPhase phase) {
+            ExchangeContext exchange = phase.exchange();
+            SEEN.computeIfAbsent(exchange.pipeline() + " " + exchange.authority().orElse("") + " " + exchange.path().orElse(""),
+                    k -> new CopyOnWriteArrayList<>()).add(exchange.warmUp());
+            return Outcome.proceed();
+        }
+
+        @Override
+        public Uni<Void> prepare() {
+            return Uni.createFrom().completionStage(RELEASED);
         }
     }
 
