@@ -37,7 +37,7 @@ public interface SluiceConfig {
          * stream may hold on the heap. Envoy's chunks grow up to its buffer limit when it has been held back, so a count
          * alone would not bound it. A message larger than this is still taken, alone.
          */
-        @WithDefault("131072")
+        @WithDefault("65536")
         int maxInFlightBytes();
 
         /**

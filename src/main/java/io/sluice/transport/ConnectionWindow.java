@@ -18,9 +18,9 @@ import io.netty.handler.codec.http2.Http2Stream;
  * Widens each connection's HTTP/2 window to {@code max-concurrent-streams x stream-window}, once, on its first stream.
  * <p>
  * Why: grpc-java makes the connection window equal to the stream window. It refills the connection window as bytes
- * arrive, but only when its event loop gets to them: with a 64 KiB stream window, the whole connection could carry
- * 64 KiB per turn of a busy event loop, and every exchange on it, a new request's headers message included, waited
- * behind the uploads (measured: 7 of 11 headers-only probes beside 20 uploads got Envoy's 504, against 1 of 6 beside
+ * arrive, but only when its event loop gets to them: with a stream window of tens of KiB, the whole connection
+ * could carry one window per turn of a busy event loop, and every exchange on it, a new request's headers message
+ * included, waited behind the uploads (measured: 7 of 11 headers-only probes beside 20 uploads got Envoy's 504, against 1 of 6 beside
  * the bare grpc-java handler and its 1 MiB windows). The stream window stays small, so a stream held back by
  * backpressure keeps at most that much waiting; the connection window is then never smaller than what its streams
  * may have in flight together.

@@ -21,11 +21,13 @@ public interface TransportConfig {
     int eventLoops();
 
     /**
-     * {@code SETTINGS_MAX_CONCURRENT_STREAMS}: exchanges one HTTP/2 connection may carry at once. Envoy opens another
-     * connection when it needs more, and connections spread over the event loops; it also bounds how many bytes of
-     * other streams can queue on one TCP connection ahead of a new request's headers.
+     * {@code SETTINGS_MAX_CONCURRENT_STREAMS}: exchanges one HTTP/2 connection may carry at once. The default is as
+     * high as {@code sluice.overload.max-exchanges}, so that admission, not the transport, says no: Envoy opens a new
+     * connection and starts its streams before Sluice's SETTINGS arrive, and every stream over a lower limit got
+     * {@code REFUSED_STREAM}, which Envoy's ext_proc filter does not retry (measured: 199 of 200 uploads failed at a
+     * limit of 100). A stream held back costs the connection only its own window, so one connection may carry many.
      */
-    @WithDefault("100")
+    @WithDefault("400")
     int maxConcurrentStreams();
 
     /**

@@ -19,7 +19,11 @@ import io.quarkus.runtime.configuration.ConfigurationException;
 @Singleton
 public class TransportSettings {
 
-    /** grpc-java's own floor (HTTP/2's initial window); a smaller window would stall every large message. */
+    /**
+     * HTTP/2's initial window. grpc-java makes the connection window equal to the stream window, and a connection
+     * window can only grow: below this, Envoy's first 64 KiB on a new connection overran it and Sluice closed the whole
+     * connection with FLOW_CONTROL_ERROR (measured with 32 KiB: every upload on it failed).
+     */
     static final int MIN_WINDOW = 65_535;
 
     private final int eventLoops;
@@ -43,7 +47,7 @@ public class TransportSettings {
         }
         if (streamWindow < MIN_WINDOW) {
             throw new ConfigurationException(TransportConfig.STREAM_WINDOW + "=" + streamWindow + " must be at least "
-                    + MIN_WINDOW + " bytes (HTTP/2's initial window)");
+                    + MIN_WINDOW + " bytes (HTTP/2's initial window, which a connection window cannot shrink below)");
         }
         long connection = (long) maxConcurrentStreams * streamWindow;
         if (connection > Integer.MAX_VALUE) {

@@ -12,7 +12,7 @@ import io.quarkus.test.QuarkusUnitTest;
 class ExchangeLimitBeyondDirectMemoryTest {
 
     @RegisterExtension
-    static final QuarkusUnitTest SLUICE = BadConfigSupport.sluiceWith(Map.of("sluice.overload.max-exchanges", "100000"), "sluice.overload.max-exchanges x sluice.transport.stream-window = 100000 x 65536");
+    static final QuarkusUnitTest SLUICE = BadConfigSupport.sluiceWith(Map.of("sluice.overload.max-exchanges", "100000"), "sluice.overload.max-exchanges x sluice.transport.stream-window x 4.0 = 100000 x 65536 x 4.0");
 
     @Test
     void startupFailsNamingTheKey() {

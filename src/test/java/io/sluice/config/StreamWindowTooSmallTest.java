@@ -16,6 +16,6 @@ class StreamWindowTooSmallTest {
 
     @Test
     void startupFailsNamingTheKey() {
-        fail("Sluice must not start: a window under HTTP/2's initial one stalls every large message");
+        fail("Sluice must not start: a window under HTTP/2's initial one breaks the connection window");
     }
 }

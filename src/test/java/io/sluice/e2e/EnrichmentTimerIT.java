@@ -38,7 +38,7 @@ class EnrichmentTimerIT {
     @BeforeAll
     static void start() {
         enrichment = EnrichmentServer.start();
-        sluice = SluiceProcess.start("enrichment-timer", List.of("-Xmx128m"), Map.of(
+        sluice = SluiceProcess.start("enrichment-timer", List.of("-Xmx128m", "-XX:MaxDirectMemorySize=144m"), Map.of(
                 "sluice.pipelines.default.stages", "enrichment",
                 "sluice.stage.enrichment.url", enrichment.url(),
                 "sluice.stage.enrichment.timeout", "600ms",

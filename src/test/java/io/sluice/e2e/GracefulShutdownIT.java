@@ -56,7 +56,7 @@ class GracefulShutdownIT {
         int portB = SluiceProcess.freePort();
         ExecutorService pool = Executors.newCachedThreadPool();
         try (PackagedEnvoys envoys = new PackagedEnvoys();
-                SluiceProcess a = SluiceProcess.start("shutdown-a", List.of("-Xmx128m"), Map.of(
+                SluiceProcess a = SluiceProcess.start("shutdown-a", List.of("-Xmx128m", "-XX:MaxDirectMemorySize=144m"), Map.of(
                         "sluice.shutdown.delay", DELAY.toMillis() + "ms",
                         "sluice.shutdown.drain-timeout", DRAIN.toMillis() + "ms"))) {
             EnvoyLauncher envoy = envoys.start("graceful-shutdown", "two-sluices", Map.of(
@@ -74,7 +74,7 @@ class GracefulShutdownIT {
             }
             assertThat(downloadsStarted.await(20, TimeUnit.SECONDS)).as("downloads answered with headers").isTrue();
 
-            try (SluiceProcess b = SluiceProcess.start("shutdown-b", List.of("-Xmx128m"), Map.of(
+            try (SluiceProcess b = SluiceProcess.start("shutdown-b", List.of("-Xmx128m", "-XX:MaxDirectMemorySize=144m"), Map.of(
                     "quarkus.grpc.server.port", Integer.toString(portB)))) {
                 await("both healthy", Duration.ofSeconds(20), () -> healthy(envoy) == 2);
                 warmUp(envoy);

@@ -65,8 +65,8 @@ class LargeBodyIT {
     static void start() {
         sluice = SluiceProcess.start("large-body", List.of("-Xmx64m", "-Xms64m"), Map.of(
                 "sluice.pipelines.default.stages", "text-replace",
-                // 64 MiB of direct memory holds the windows of 256 waiting streams, not of the default 1,000.
-                "sluice.overload.max-exchanges", "256",
+                // 64 MiB of direct memory holds the windows of 128 waiting streams, not of a 512 MiB pod's 400.
+                "sluice.overload.max-exchanges", "128",
                 "sluice.stage.text-replace.directions", "request,response",
                 "sluice.stage.text-replace.rules[0].literal", EchoText.SECRET,
                 "sluice.stage.text-replace.rules[0].replacement", REPLACEMENT));

@@ -38,7 +38,7 @@ public final class ExtProcLoad {
      * Sluice's {@code sluice.transport.max-concurrent-streams}: like Envoy, the generator opens another connection
      * rather than queue exchanges behind a connection's limit.
      */
-    public static final int STREAMS_PER_CONNECTION = 100;
+    public static final int STREAMS_PER_CONNECTION = 400;
 
     /** At least {@link #CONNECTIONS}, and enough that no connection carries more than its limit of streams. */
     public static int connectionsFor(int streams) {
@@ -96,9 +96,9 @@ public final class ExtProcLoad {
     public static Result run(String target, int port, ExtProcWorkload workload, Model model, Duration warmup,
             Duration measure, LongSupplier serverCpuNanos, Runnable midMeasure) throws InterruptedException {
         List<ManagedChannel> channels = new ArrayList<>();
-        // An open model's backlog beyond Sluice's sluice.overload.max-exchanges (1,000) is refused, not carried.
+        // An open model's backlog beyond Sluice's sluice.overload.max-exchanges (400) is refused, not carried.
         int inFlight = model instanceof Closed closedModel ? closedModel.concurrency()
-                : Math.min(((Open) model).maxOutstanding(), 1_000);
+                : Math.min(((Open) model).maxOutstanding(), 400);
         for (int i = 0; i < connectionsFor(inFlight); i++) {
             // directExecutor: replies are handled on the transport thread, as cheaply as Envoy's event loop does.
             channels.add(NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().directExecutor()

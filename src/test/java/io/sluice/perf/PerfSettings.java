@@ -23,9 +23,9 @@ public record PerfSettings(boolean full, int rounds, Duration warmup, Duration m
                 Integer.getInteger("perf.concurrency", full ? 32 : 8),
                 Integer.getInteger("perf.streamed.concurrency", full ? 8 : 2),
                 Double.parseDouble(System.getProperty("perf.open.fraction", "0.5")),
-                Integer.getInteger("perf.active.streams", full ? 1_000 : 100),
-                // 1,000: what one pod admits (sluice.overload.max-exchanges).
-                Integer.getInteger("perf.idle.streams", full ? 1_000 : 500),
+                // 360: what one pod admits (sluice.overload.max-exchanges, 400), less a margin for exchanges still ending.
+                Integer.getInteger("perf.active.streams", full ? 360 : 100),
+                Integer.getInteger("perf.idle.streams", full ? 360 : 300),
                 Integer.getInteger("perf.startups", full ? 5 : 1),
                 parts(System.getProperty("perf.parts", String.join(",", PARTS))));
     }

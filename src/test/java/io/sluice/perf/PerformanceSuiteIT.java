@@ -27,10 +27,10 @@ class PerformanceSuiteIT {
     static final List<String> JVM = List.of("-Xmx" + MemoryProbe.HEAP);
 
     /**
-     * What the generated manifests give the JVM in a 512 MiB, one-CPU pod ({@code JAVA_MAX_MEM_RATIO=40} of 512 MiB,
+     * What the generated manifests give the JVM in a 512 MiB, one-CPU pod ({@code JAVA_MAX_MEM_RATIO=30} of 512 MiB,
      * and the direct-memory cap), for the parts that must hold under production conditions.
      */
-    static final List<String> MANIFEST_JVM = List.of("-Xmx205m", "-XX:MaxDirectMemorySize=96m", "-XX:+ExitOnOutOfMemoryError");
+    static final List<String> MANIFEST_JVM = List.of("-Xmx154m", "-XX:MaxDirectMemorySize=144m", "-XX:+ExitOnOutOfMemoryError");
 
     @Test
     void suite() throws Exception {

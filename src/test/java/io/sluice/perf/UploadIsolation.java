@@ -39,7 +39,7 @@ final class UploadIsolation {
 
     /** One run: uploads in flight and what they and the probes beside them got. */
     record Run(String server, int inFlight, long uploads, long uploadsFailed, double seconds, long probes,
-            long probesFailed, long probeP50Micros, long probeP99Micros, long backedUp) {
+            long probesFailed, long probeP50Micros, long probeP99Micros, long backedUp, String envoyCounts) {
 
         double probeFailedShare() {
             return probes == 0 ? 0 : (double) probesFailed / probes;
@@ -117,17 +117,31 @@ final class UploadIsolation {
         long uploadsFailed = uploads - result.status2xx();
         return new Run(server, inFlight, uploads, Math.max(0, uploadsFailed), seconds, probes.size(), failed,
                 latency.getValueAtPercentile(50), latency.getValueAtPercentile(99),
-                envoy.counterOrZero("cluster.ext_proc.upstream_flow_control_backed_up_total"));
+                envoy.counterOrZero("cluster.ext_proc.upstream_flow_control_backed_up_total"), extProcCounts(envoy));
+    }
+
+    /** Why requests failed, in Envoy's words: its ext_proc counters per filter (a timer, or the stream's gRPC error). */
+    private static String extProcCounts(EnvoyLauncher envoy) {
+        StringBuilder out = new StringBuilder();
+        for (String filter : List.of("uploads", "probes")) {
+            for (String counter : List.of("message_timeouts", "streams_failed", "failure_mode_allowed")) {
+                long n = envoy.counterOrZero("http.ingress.ext_proc." + filter + "." + counter);
+                if (n > 0) {
+                    out.append(out.length() == 0 ? "" : ", ").append(filter).append(' ').append(counter).append(' ').append(n);
+                }
+            }
+        }
+        return out.length() == 0 ? "none" : out.toString();
     }
 
     static PerfTable table(List<Run> runs) {
         PerfTable table = new PerfTable("isolation", "Streams that must not stall each other: 1 MiB STREAMED uploads and "
                 + "headers-only probes every 100 ms beside them, through Envoy with Envoy Gateway's ext_proc cluster",
                 "server", "uploads in flight", "uploads", "uploads failed", "seconds", "probes", "probes failed",
-                "probe p50 (ms)", "probe p99 (ms)", "Envoy flow control backed up");
+                "probe p50 (ms)", "probe p99 (ms)", "Envoy flow control backed up", "Envoy's ext_proc counters");
         for (Run r : runs) {
             table.row(r.server(), r.inFlight(), r.uploads(), r.uploadsFailed(), r.seconds(), r.probes(), r.probesFailed(),
-                    r.probeP50Micros() / 1000.0, r.probeP99Micros() / 1000.0, r.backedUp());
+                    r.probeP50Micros() / 1000.0, r.probeP99Micros() / 1000.0, r.backedUp(), r.envoyCounts());
         }
         return table;
     }
