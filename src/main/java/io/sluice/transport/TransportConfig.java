@@ -22,10 +22,10 @@ public interface TransportConfig {
 
     /**
      * {@code SETTINGS_MAX_CONCURRENT_STREAMS}: exchanges one HTTP/2 connection may carry at once. The default is as
-     * high as {@code sluice.overload.max-exchanges}, so that admission, not the transport, says no: Envoy opens a new
-     * connection and starts its streams before Sluice's SETTINGS arrive, and every stream over a lower limit got
-     * {@code REFUSED_STREAM}, which Envoy's ext_proc filter does not retry (measured: 199 of 200 uploads failed at a
-     * limit of 100). A stream held back costs the connection only its own window, so one connection may carry many.
+     * high as {@code sluice.overload.max-exchanges}, so that admission, with its status naming the key, says no rather
+     * than the transport's bare {@code REFUSED_STREAM}; Envoy may also start a new connection's streams before Sluice's
+     * SETTINGS arrive (at 100 per connection, 56 of 200 uploads failed in one run; the cause was not recorded). A
+     * stream held back costs the connection only its own window, so one connection may carry many.
      */
     @WithDefault("400")
     int maxConcurrentStreams();
