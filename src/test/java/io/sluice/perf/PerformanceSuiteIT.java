@@ -128,14 +128,7 @@ class PerformanceSuiteIT {
      */
     private static void isolation(PerfSettings settings, PerfReport report) throws Exception {
         List<UploadIsolation.Run> runs = new java.util.ArrayList<>();
-        try (SluiceProcess sluice = SluiceProcess.start("perf-isolation", MANIFEST_JVM, Map.of());
-                BaselineProcess baseline = BaselineProcess.start(MANIFEST_JVM)) {
-            OneCpu.pin(sluice.pid());
-            OneCpu.pin(baseline.probe().pid());
-            runs.addAll(UploadIsolation.run("Sluice", sluice.grpcPort(), settings));
-            runs.addAll(UploadIsolation.run("grpc-java baseline", baseline.port(), settings));
-            assertThat(sluice.isAlive()).as("Sluice survived the uploads:\n%s", sluice.logTail()).isTrue();
-        }
+        onePinnedPair("perf-isolation", (server, port) -> runs.addAll(UploadIsolation.run(server, port, settings)));
         report.add(UploadIsolation.table(runs));
         // Both servers measured; failures are figures (timers on a shared machine), reported in the table, not asserted.
         assertThat(runs).allSatisfy(r -> assertThat(r.probes()).as("probes answered, %s", r).isPositive());
@@ -144,16 +137,29 @@ class PerformanceSuiteIT {
     /** The rate Envoy offers does not slow down with the server: past the maximum, and back. Both servers on one CPU. */
     private static void overload(PerfSettings settings, PerfReport report) throws Exception {
         List<OverloadRecovery.Run> runs = new java.util.ArrayList<>();
-        try (SluiceProcess sluice = SluiceProcess.start("perf-overload", MANIFEST_JVM, Map.of());
+        onePinnedPair("perf-overload", (server, port) -> runs.add(OverloadRecovery.run(server, port, settings)));
+        report.add(OverloadRecovery.table(runs));
+        assertThat(runs).allSatisfy(r -> assertThat(r.before().requests()).as("%s", r).isPositive());
+    }
+
+    /** One measurement against a named ext_proc server's port. */
+    private interface Measurement {
+        void run(String server, int grpcPort) throws Exception;
+    }
+
+    /**
+     * Runs {@code measurement} against a packaged Sluice, then against the bare handler, both with the manifests' JVM
+     * limits and pinned to CPU 0; Sluice must still be alive at the end.
+     */
+    private static void onePinnedPair(String name, Measurement measurement) throws Exception {
+        try (SluiceProcess sluice = SluiceProcess.start(name, MANIFEST_JVM, Map.of());
                 BaselineProcess baseline = BaselineProcess.start(MANIFEST_JVM)) {
             OneCpu.pin(sluice.pid());
             OneCpu.pin(baseline.probe().pid());
-            runs.add(OverloadRecovery.run("Sluice", sluice.grpcPort(), settings));
-            runs.add(OverloadRecovery.run("grpc-java baseline", baseline.port(), settings));
-            assertThat(sluice.isAlive()).as("Sluice survived the overload:\n%s", sluice.logTail()).isTrue();
+            measurement.run("Sluice", sluice.grpcPort());
+            measurement.run("grpc-java baseline", baseline.port());
+            assertThat(sluice.isAlive()).as("Sluice survived %s:\n%s", name, sluice.logTail()).isTrue();
         }
-        report.add(OverloadRecovery.table(runs));
-        assertThat(runs).allSatisfy(r -> assertThat(r.before().requests()).as("%s", r).isPositive());
     }
 
     private static void memory(PerfSettings settings, PerfReport report) throws Exception {
