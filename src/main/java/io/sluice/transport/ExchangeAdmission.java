@@ -33,12 +33,11 @@ public class ExchangeAdmission {
     /** Share of the JVM's direct memory that waiting bodies may take; Netty's own buffers need the rest. */
     static final double DIRECT_MEMORY_SHARE = 0.75;
     /**
-     * Direct memory a stream's window costs, as a multiple of its bytes: a frame Sluice has not taken keeps the whole
-     * network buffer it arrived in, which holds frames of other streams too, and a message asked for but not yet whole
-     * is held there as well. The more streams share a connection, the more buffers a held stream pins (measured: 1,000
-     * uploads over 10 connections peaked at 62 MiB; 600 over 2 connections ran out of 144 MiB, over 240 KiB each).
+     * Direct memory a stream's window costs, as a multiple of its bytes: each DATA frame is copied into a buffer of
+     * its own ({@link CopiedDataFrames}), which the pool rounds up to its size classes, and the connection's read
+     * buffers come on top. Messages being read or held are {@code sluice.overload.max-held-bytes}, counted apart.
      */
-    static final double WINDOW_OVERHEAD = 4;
+    static final double WINDOW_OVERHEAD = 2;
 
     private final int limit;
     private final Status refusal;
@@ -48,7 +47,7 @@ public class ExchangeAdmission {
     private final AtomicLong lastLogNanos = new AtomicLong(System.nanoTime() - LOG_INTERVAL_NANOS);
 
     public ExchangeAdmission(OverloadConfig config, TransportSettings transport, ExchangeMetrics metrics,
-            SluiceConfig sluice) {
+            SluiceConfig sluice, MessageBudget budget) {
         this.limit = config.maxExchanges();
         this.metrics = metrics;
         if (sluice.exchange().maxInFlight() < 1 || sluice.exchange().maxInFlightBytes() < 1) {
@@ -61,10 +60,11 @@ public class ExchangeAdmission {
         }
         long waiting = (long) (limit * (double) transport.streamWindow() * WINDOW_OVERHEAD);
         long direct = PlatformDependent.maxDirectMemory();
-        if (waiting > DIRECT_MEMORY_SHARE * direct) {
+        if (waiting + budget.limit() > DIRECT_MEMORY_SHARE * direct) {
             throw new ConfigurationException(OverloadConfig.MAX_EXCHANGES + " x " + TransportConfig.STREAM_WINDOW + " x "
-                    + WINDOW_OVERHEAD + " = " + limit + " x " + transport.streamWindow() + " x " + WINDOW_OVERHEAD + " = "
-                    + (waiting >> 20) + " MiB for bodies waiting in gRPC (their network buffers included), more "
+                    + WINDOW_OVERHEAD + " + " + OverloadConfig.MAX_HELD_BYTES + " = " + limit + " x "
+                    + transport.streamWindow() + " x " + WINDOW_OVERHEAD + " + " + budget.limit() + " = "
+                    + ((waiting + budget.limit()) >> 20) + " MiB for bodies in gRPC's windows and messages being read, more "
                     + "than " + Math.round(DIRECT_MEMORY_SHARE * 100) + "% of this JVM's direct memory (" + (direct >> 20)
                     + " MiB, -XX:MaxDirectMemorySize): lower one of them or give the JVM more direct memory");
         }

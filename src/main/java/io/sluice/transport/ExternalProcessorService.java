@@ -31,16 +31,16 @@ public class ExternalProcessorService extends ExternalProcessorGrpc.ExternalProc
     private final FullDuplexIdleWatch idleWatch;
     private final ExchangeTracing tracing;
     private final ExchangeAdmission admission;
-    private final ConnectionWindow connectionWindow;
+    private final ConnectionSetup connectionSetup;
 
     public ExternalProcessorService(ExchangeFactory exchanges, SluiceConfig config, FullDuplexIdleWatch idleWatch,
-            ExchangeTracing tracing, ExchangeAdmission admission, ConnectionWindow connectionWindow) {
+            ExchangeTracing tracing, ExchangeAdmission admission, ConnectionSetup connectionSetup) {
         this.exchanges = exchanges;
         this.config = config;
         this.idleWatch = idleWatch;
         this.tracing = tracing;
         this.admission = admission;
-        this.connectionWindow = connectionWindow;
+        this.connectionSetup = connectionSetup;
     }
 
     /** What a refused stream's messages go to: it is already closed, so they are dropped. */
@@ -60,11 +60,11 @@ public class ExternalProcessorService extends ExternalProcessorGrpc.ExternalProc
 
     @Override
     public StreamObserver<ProcessingRequest> process(StreamObserver<ProcessingResponse> responses) {
-        if (responses instanceof ServerCallStreamObserver<?> call) {
-            connectionWindow.widen(call);
-        }
+        StreamBytes bytes = responses instanceof ServerCallStreamObserver<?> call ? connectionSetup.onStream(call)
+                : StreamBytes.NONE;
         Status refused = admission.admit();
         if (refused != null) {
+            bytes.done();
             responses.onError(refused.asRuntimeException());
             return REFUSED;
         }
@@ -75,9 +75,10 @@ public class ExternalProcessorService extends ExternalProcessorGrpc.ExternalProc
             ExchangeTrace trace = warmUp ? ExchangeTrace.NONE : tracing.open(TraceContextInterceptor.PARENT.get());
             Exchange exchange = exchanges.create(trace, warmUp);
             return FlowControlledStream.open(responses, exchange, config.exchange().maxInFlight(),
-                    config.exchange().maxInFlightBytes(), exchange.metrics(), idleWatch, admission);
+                    config.exchange().maxInFlightBytes(), exchange.metrics(), idleWatch, admission, bytes);
         } catch (RuntimeException e) {
             admission.release();
+            bytes.done();
             throw e;
         }
     }

@@ -34,7 +34,7 @@ public interface TransportConfig {
      * Bytes Envoy may send on one stream beyond what Sluice has taken (its HTTP/2 stream window). A stream that Sluice
      * holds back (backpressure) keeps at most this much waiting, in direct memory; Envoy keeps the rest, and pushes
      * back on its client. The connection window is {@code max-concurrent-streams x stream-window}
-     * ({@link ConnectionWindow}), so the connection as a whole never waits for one window update.
+     * ({@link ConnectionSetup}), so the connection as a whole never waits for one window update.
      */
     @WithDefault("65536")
     int streamWindow();

@@ -72,7 +72,7 @@ public class TransportSettings {
         return streamWindow;
     }
 
-    /** What {@link ConnectionWindow} widens each connection to: room for every stream's window at once. */
+    /** What {@link ConnectionSetup} widens each connection to: room for every stream's window at once. */
     public int connectionWindow() {
         return connectionWindow;
     }

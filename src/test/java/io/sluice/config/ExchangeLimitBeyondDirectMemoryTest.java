@@ -12,7 +12,7 @@ import io.quarkus.test.QuarkusUnitTest;
 class ExchangeLimitBeyondDirectMemoryTest {
 
     @RegisterExtension
-    static final QuarkusUnitTest SLUICE = BadConfigSupport.sluiceWith(Map.of("sluice.overload.max-exchanges", "100000"), "sluice.overload.max-exchanges x sluice.transport.stream-window x 4.0 = 100000 x 65536 x 4.0");
+    static final QuarkusUnitTest SLUICE = BadConfigSupport.sluiceWith(Map.of("sluice.overload.max-exchanges", "100000"), "sluice.overload.max-exchanges x sluice.transport.stream-window x 2.0 + sluice.overload.max-held-bytes = 100000 x 65536 x 2.0 + 33554432");
 
     @Test
     void startupFailsNamingTheKey() {

@@ -142,6 +142,16 @@ class PerformanceSuiteIT {
         assertThat(runs).allSatisfy(r -> assertThat(r.before().requests()).as("%s", r).isPositive());
     }
 
+    /** The manifests' JVM options, plus {@code -Dperf.sluice.jvm=...} (space-separated) for an experiment on Sluice's side. */
+    static List<String> sluiceJvm() {
+        String extra = System.getProperty("perf.sluice.jvm", "").trim();
+        List<String> options = new java.util.ArrayList<>(MANIFEST_JVM);
+        if (!extra.isEmpty()) {
+            options.addAll(List.of(extra.split("\\s+")));
+        }
+        return options;
+    }
+
     /** One measurement against a named ext_proc server's port. */
     private interface Measurement {
         void run(String server, int grpcPort) throws Exception;
@@ -152,12 +162,15 @@ class PerformanceSuiteIT {
      * limits and pinned to CPU 0; Sluice must still be alive at the end.
      */
     private static void onePinnedPair(String name, Measurement measurement) throws Exception {
-        try (SluiceProcess sluice = SluiceProcess.start(name, MANIFEST_JVM, Map.of());
+        try (SluiceProcess sluice = SluiceProcess.start(name, sluiceJvm(), Map.of());
                 BaselineProcess baseline = BaselineProcess.start(MANIFEST_JVM)) {
             OneCpu.pin(sluice.pid());
             OneCpu.pin(baseline.probe().pid());
             measurement.run("Sluice", sluice.grpcPort());
-            measurement.run("grpc-java baseline", baseline.port());
+            if (!"false".equals(System.getProperty("perf.baseline"))) {
+                // -Dperf.baseline=false: an experiment on Sluice alone, no ratio.
+                measurement.run("grpc-java baseline", baseline.port());
+            }
             assertThat(sluice.isAlive()).as("Sluice survived %s:\n%s", name, sluice.logTail()).isTrue();
         }
     }

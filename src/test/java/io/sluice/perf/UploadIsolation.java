@@ -48,6 +48,16 @@ final class UploadIsolation {
 
     /** Shapes (uploads in flight, connections) of the run: the 100 and 1,000 in flight, or a small smoke. */
     static List<int[]> shapes(PerfSettings settings) {
+        String override = System.getProperty("perf.isolation.shapes");
+        if (override != null) {
+            // An experiment: -Dperf.isolation.shapes=1000x50,100x5 (uploads in flight x h2load connections).
+            List<int[]> shapes = new ArrayList<>();
+            for (String shape : override.split(",")) {
+                String[] parts = shape.trim().split("x");
+                shapes.add(new int[] { Integer.parseInt(parts[0]), Integer.parseInt(parts[1]) });
+            }
+            return shapes;
+        }
         return settings.full() ? List.of(new int[] { 100, 5 }, new int[] { 1_000, 50 }) : List.of(new int[] { 20, 2 });
     }
 

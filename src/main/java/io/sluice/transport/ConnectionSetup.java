@@ -15,59 +15,79 @@ import io.netty.handler.codec.http2.Http2LocalFlowController;
 import io.netty.handler.codec.http2.Http2Stream;
 
 /**
- * Widens each connection's HTTP/2 window to {@code max-concurrent-streams x stream-window}, once, on its first stream.
- * <p>
- * Why: grpc-java makes the connection window equal to the stream window. It refills the connection window as bytes
- * arrive, but only when its event loop gets to them: with a stream window of tens of KiB, the whole connection
- * could carry one window per turn of a busy event loop, and every exchange on it, a new request's headers message
- * included, waited behind the uploads (measured: 7 of 11 headers-only probes beside 20 uploads got Envoy's 504, against 1 of 6 beside
- * the bare grpc-java handler and its 1 MiB windows). The stream window stays small, so a stream held back by
- * backpressure keeps at most that much waiting; the connection window is then never smaller than what its streams
- * may have in flight together.
- * <p>
- * How: grpc-java offers no setting for it, and its Netty handler is reachable only through the call's internals
+ * What Sluice sets on each connection's HTTP/2 handler, once, on its first stream: grpc-java offers a setting for
+ * neither.
+ * <ul>
+ * <li><b>A wider connection window</b>, {@code max-concurrent-streams x stream-window}. grpc-java makes the connection
+ * window equal to the stream window. It refills the connection window as bytes arrive, but only when its event loop
+ * gets to them: with a stream window of tens of KiB, the whole connection could carry one window per turn of a busy
+ * event loop, and every exchange on it, a new request's headers message included, waited behind the uploads
+ * (measured: 7 of 11 headers-only probes beside 20 uploads got Envoy's 504, against 1 of 6 beside the bare grpc-java
+ * handler and its 1 MiB windows). The stream window stays small, so a stream held back by backpressure keeps at most
+ * that much waiting; the connection window is then never smaller than what its streams may have in flight together.
+ * <li><b>DATA frames copied out of the read buffer</b> ({@link CopiedDataFrames}), so that a held stream's bytes cost
+ * what they are and no more.
+ * </ul>
+ * How: the handler is reachable only through the call's internals
  * ({@code ServerCallImpl.stream -> NettyServerStream.state -> TransportState.handler}). The path is resolved once;
- * {@code ConnectionWindowTest} fails the build when a grpc-java upgrade moves it. Should it be missing at run time,
- * Sluice logs one warning and serves with grpc-java's window.
+ * {@code ConnectionSetupTest} fails the build when a grpc-java upgrade moves it. Should it be missing at run time,
+ * Sluice logs one warning and serves with grpc-java's window and buffers.
  */
 @Singleton
-public class ConnectionWindow {
+public class ConnectionSetup {
 
-    private static final Logger LOG = Logger.getLogger(ConnectionWindow.class);
+    private static final Logger LOG = Logger.getLogger(ConnectionSetup.class);
 
     static final Path PATH = Path.resolve();
 
     private final int target;
+    private final MessageBudget budget;
 
-    public ConnectionWindow(TransportSettings settings) {
+    public ConnectionSetup(TransportSettings settings, MessageBudget budget) {
         this.target = settings.connectionWindow();
+        this.budget = budget;
         if (PATH.failure != null) {
-            LOG.warnf("HTTP/2 connection windows stay at %d bytes (%s): grpc-java's internals changed (%s)",
-                    settings.streamWindow(), TransportConfig.STREAM_WINDOW, PATH.failure);
+            LOG.warnf("HTTP/2 connection windows stay at %d bytes (%s), held DATA frames pin their read buffers and "
+                    + "%s is not applied: grpc-java's internals changed (%s)",
+                    settings.streamWindow(), TransportConfig.STREAM_WINDOW, OverloadConfig.MAX_HELD_BYTES, PATH.failure);
         }
     }
 
-    /** Called as the call starts; a no-op but for a connection's first stream. */
-    void widen(ServerCallStreamObserver<?> observer) {
+    /**
+     * Called as the call starts, on its connection's event loop (where grpc-java's Vert.x executor runs calls): sets
+     * the connection up on its first stream, and returns the stream's account in the {@link MessageBudget}, or
+     * {@link StreamBytes#NONE} when it is not kept (a stream that began before the set-up, or a call off the loop).
+     */
+    StreamBytes onStream(ServerCallStreamObserver<?> observer) {
         if (PATH.failure != null) {
-            return;
+            return StreamBytes.NONE;
         }
         Http2ConnectionHandler handler;
         ChannelHandlerContext ctx;
+        int id;
         try {
-            handler = PATH.handler(observer);
-            if (handler == null) {
-                return;
+            Object state = PATH.transportState(observer);
+            if (state == null) {
+                return StreamBytes.NONE;
             }
+            handler = (Http2ConnectionHandler) PATH.stateHandler.get(state);
             ctx = (ChannelHandlerContext) PATH.ctx.invoke(handler);
+            id = (Integer) PATH.stateId.invoke(state);
         } catch (ReflectiveOperationException | RuntimeException e) {
-            return;
+            return StreamBytes.NONE;
         }
         if (ctx.executor().inEventLoop()) {
-            widen(handler, ctx);
-        } else {
-            ctx.executor().execute(() -> widen(handler, ctx));
+            return setUp(handler, ctx).stream(id);
         }
+        ctx.executor().execute(() -> setUp(handler, ctx));
+        return StreamBytes.NONE;
+    }
+
+    /** Idempotent: each step looks whether it was done. */
+    private HeldBytesFlowController setUp(Http2ConnectionHandler handler, ChannelHandlerContext ctx) {
+        CopiedDataFrames.install(handler.decoder());
+        widen(handler, ctx);
+        return HeldBytesFlowController.install(handler.connection(), ctx, budget);
     }
 
     private void widen(Http2ConnectionHandler handler, ChannelHandlerContext ctx) {
@@ -93,17 +113,19 @@ public class ConnectionWindow {
         final Field callStream;
         final Field streamState;
         final Field stateHandler;
+        final Method stateId;
         final Method ctx;
         final String failure;
 
         private Path(Field observerCall, Class<?> forwarding, Method forwardedDelegate, Field callStream,
-                Field streamState, Field stateHandler, Method ctx, String failure) {
+                Field streamState, Field stateHandler, Method stateId, Method ctx, String failure) {
             this.observerCall = observerCall;
             this.forwarding = forwarding;
             this.forwardedDelegate = forwardedDelegate;
             this.callStream = callStream;
             this.streamState = streamState;
             this.stateHandler = stateHandler;
+            this.stateId = stateId;
             this.ctx = ctx;
             this.failure = failure;
         }
@@ -118,18 +140,20 @@ public class ConnectionWindow {
                 delegate.setAccessible(true);
                 Field callStream = accessible(Class.forName("io.grpc.internal.ServerCallImpl").getDeclaredField("stream"));
                 Field streamState = accessible(Class.forName("io.grpc.netty.NettyServerStream").getDeclaredField("state"));
-                Field stateHandler = accessible(Class.forName("io.grpc.netty.NettyServerStream$TransportState")
-                        .getDeclaredField("handler"));
+                Class<?> transportState = Class.forName("io.grpc.netty.NettyServerStream$TransportState");
+                Field stateHandler = accessible(transportState.getDeclaredField("handler"));
+                Method stateId = transportState.getMethod("id");
                 Method ctx = Class.forName("io.grpc.netty.AbstractNettyHandler").getDeclaredMethod("ctx");
                 ctx.setAccessible(true);
-                return new Path(observerCall, forwarding, delegate, callStream, streamState, stateHandler, ctx, null);
+                return new Path(observerCall, forwarding, delegate, callStream, streamState, stateHandler, stateId, ctx,
+                        null);
             } catch (ReflectiveOperationException | RuntimeException e) {
-                return new Path(null, null, null, null, null, null, null, e.toString());
+                return new Path(null, null, null, null, null, null, null, null, e.toString());
             }
         }
 
-        /** Null when the call is not on grpc-java's Netty transport (an in-process server, say). */
-        Http2ConnectionHandler handler(ServerCallStreamObserver<?> observer) throws ReflectiveOperationException {
+        /** The call's NettyServerStream.TransportState; null when not on grpc-java's Netty transport (in-process, say). */
+        Object transportState(ServerCallStreamObserver<?> observer) throws ReflectiveOperationException {
             if (!observerCall.getDeclaringClass().isInstance(observer)) {
                 return null;
             }
@@ -144,7 +168,7 @@ public class ConnectionWindow {
             if (!streamState.getDeclaringClass().isInstance(stream)) {
                 return null;
             }
-            return (Http2ConnectionHandler) stateHandler.get(streamState.get(stream));
+            return streamState.get(stream);
         }
 
         private static Field accessible(Field field) {
