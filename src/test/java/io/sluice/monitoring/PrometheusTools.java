@@ -32,17 +32,23 @@ public final class PrometheusTools {
         return require("promtool", "PROMTOOL_BIN", "promtool.bin");
     }
 
-    /** Runs {@code promtool <args>} in {@code dir} with {@code stdin} (may be null) and waits at most a minute. */
+    /**
+     * Runs {@code promtool <args>} in {@code dir} with {@code stdin} (may be null) and waits at most a minute. The input
+     * goes through a file: promtool stops reading at the first line it cannot parse.
+     */
     public static Result promtool(Path dir, String stdin, String... args) {
         List<String> cmd = new ArrayList<>();
         cmd.add(promtool().toString());
         cmd.addAll(List.of(args));
         try {
-            Process process = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).start();
+            ProcessBuilder builder = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true);
             if (stdin != null) {
-                process.getOutputStream().write(stdin.getBytes(StandardCharsets.UTF_8));
+                Path input = Files.createTempFile(dir, "promtool-", ".in");
+                Files.writeString(input, stdin, StandardCharsets.UTF_8);
+                input.toFile().deleteOnExit();
+                builder.redirectInput(input.toFile());
             }
-            process.getOutputStream().close();
+            Process process = builder.start();
             String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             if (!process.waitFor(60, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
