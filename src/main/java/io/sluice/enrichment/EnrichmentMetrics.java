@@ -32,8 +32,10 @@ public class EnrichmentMetrics {
     }
 
     void record(Outcome outcome, Duration took) {
-        Counter.builder("sluice.enrichment.calls").tag("outcome", outcome.tag()).register(registry).increment();
-        Timer.builder("sluice.enrichment.duration").tag("outcome", outcome.tag())
+        Counter.builder("sluice.enrichment.calls").description("Enrichment attempts, by what each came to")
+                .tag("outcome", outcome.tag()).register(registry).increment();
+        Timer.builder("sluice.enrichment.duration").description("Time one enrichment attempt took, cache hits included")
+                .tag("outcome", outcome.tag())
                 .publishPercentileHistogram().register(registry).record(took);
     }
 }

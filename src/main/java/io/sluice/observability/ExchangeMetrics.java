@@ -80,7 +80,9 @@ public class ExchangeMetrics {
 
     public ExchangeMetrics(MeterRegistry registry) {
         this.registry = registry;
-        registry.gauge("sluice.streams.active", active);
+        Gauge.builder("sluice.streams.active", active, AtomicInteger::get)
+                .description("ext_proc streams open now")
+                .register(registry);
         this.streamsStarted = Counter.builder("sluice.streams.started")
                 .description("ext_proc streams opened by Envoy").register(registry);
         for (ErrorCause cause : ErrorCause.values()) {
@@ -97,9 +99,12 @@ public class ExchangeMetrics {
                         .register(registry);
             }
         }
-        this.timeoutOverrides = Counter.builder("sluice.message.timeout.overrides").register(registry);
+        this.timeoutOverrides = Counter.builder("sluice.message.timeout.overrides")
+                .description("override_message_timeout messages Sluice sent to extend Envoy's message timer")
+                .register(registry);
         for (End end : End.values()) {
             streamsEnded.put(end, Counter.builder("sluice.streams.ended")
+                    .description("ext_proc streams that ended, by how (cancelled is Envoy's normal reset)")
                     .tag("end", end.name().toLowerCase(java.util.Locale.ROOT)).register(registry));
         }
         this.held = DistributionSummary.builder("sluice.stream.held.messages")
@@ -195,6 +200,7 @@ public class ExchangeMetrics {
 
     public void immediateResponse(PhaseName phase, String pipeline, int status) {
         Counter.builder("sluice.immediate.responses")
+                .description("Immediate responses Sluice sent instead of letting the request or response go on")
                 .tag("phase", phase.wireName()).tag("pipeline", pipeline).tag("status", Integer.toString(status))
                 .register(registry).increment();
     }
@@ -206,6 +212,7 @@ public class ExchangeMetrics {
 
     public void stageFailed(String stage, PhaseName phase, StagePolicy.OnFailure policy, boolean timeout) {
         Counter.builder("sluice.stage.failures")
+                .description("Stage hooks that failed or timed out, by stage, phase, failure policy and reason")
                 .tag("stage", stage)
                 .tag("phase", phase.wireName())
                 .tag("policy", policy.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'))

@@ -34,9 +34,11 @@ public class BodyAuditStage implements Stage {
     private final DistributionSummary responseBytes;
 
     public BodyAuditStage(MeterRegistry registry) {
-        this.requestBytes = DistributionSummary.builder("sluice.body.audit.bytes").tag("direction", "request")
+        this.requestBytes = DistributionSummary.builder("sluice.body.audit.bytes")
+                .description("Sizes of the bodies the body-audit stage saw, by direction").tag("direction", "request")
                 .baseUnit("bytes").register(registry);
-        this.responseBytes = DistributionSummary.builder("sluice.body.audit.bytes").tag("direction", "response")
+        this.responseBytes = DistributionSummary.builder("sluice.body.audit.bytes")
+                .description("Sizes of the bodies the body-audit stage saw, by direction").tag("direction", "response")
                 .baseUnit("bytes").register(registry);
     }
 

@@ -27,7 +27,7 @@ class ManifestSchemaTest {
     void everyFolderHasManifests() {
         for (String folder : List.of("kubernetes/envoy-gateway/separate-service/",
                 "kubernetes/envoy-gateway/separate-service/tls/", "kubernetes/envoy-gateway/sidecar/",
-                "kubernetes/gloo/", "kubernetes/kgateway/")) {
+                "kubernetes/gloo/", "kubernetes/kgateway/", "kubernetes/monitoring/")) {
             assertThat(MANIFESTS).as(folder).anyMatch(m -> m.source().startsWith(folder));
         }
     }
