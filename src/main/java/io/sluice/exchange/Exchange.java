@@ -289,6 +289,15 @@ public final class Exchange {
     }
 
     private void announce(ProtocolConfiguration config) {
+        // Protobuf keeps an enum number it does not know as UNRECOGNIZED; treated as any known mode it would be guessed.
+        if (config.getRequestBodyMode() == BodySendMode.UNRECOGNIZED
+                || config.getResponseBodyMode() == BodySendMode.UNRECOGNIZED) {
+            String which = config.getRequestBodyMode() == BodySendMode.UNRECOGNIZED
+                    ? "request_body_mode " + config.getRequestBodyModeValue()
+                    : "response_body_mode " + config.getResponseBodyModeValue();
+            throw ProtocolViolation.malformed("protocol_config." + which + " is not a body mode Envoy defines (NONE, "
+                    + "STREAMED, BUFFERED, BUFFERED_PARTIAL, FULL_DUPLEX_STREAMED)");
+        }
         requestPath.announce(config.getRequestBodyMode());
         responsePath.announce(config.getResponseBodyMode());
         announcedModes = ModeOverride.none().withRequestBody(config.getRequestBodyMode())

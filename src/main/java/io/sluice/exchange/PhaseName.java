@@ -47,9 +47,10 @@ public enum PhaseName {
             case RESPONSE_HEADERS -> RESPONSE_HEADERS;
             case RESPONSE_BODY -> RESPONSE_BODY;
             case RESPONSE_TRAILERS -> RESPONSE_TRAILERS;
-            case REQUEST_NOT_SET -> throw ProtocolViolation.malformed(
-                    "ProcessingRequest carries no message: none of request_headers, request_body, request_trailers, "
-                            + "response_headers, response_body, response_trailers is set");
+            case REQUEST_NOT_SET -> throw ProtocolViolation.malformed(UndecodableMessage.reason(request)
+                    .map(reason -> "ProcessingRequest cannot be decoded: " + reason)
+                    .orElse("ProcessingRequest carries no message: none of request_headers, request_body, "
+                            + "request_trailers, response_headers, response_body, response_trailers is set"));
         };
     }
 }

@@ -42,10 +42,14 @@ public class ConnectionSetup {
 
     private final int target;
     private final MessageBudget budget;
+    private final int maxEarlyResets;
+    private final TransportNoise noise;
 
-    public ConnectionSetup(TransportSettings settings, MessageBudget budget) {
+    public ConnectionSetup(TransportSettings settings, MessageBudget budget, TransportNoise noise) {
         this.target = settings.connectionWindow();
         this.budget = budget;
+        this.maxEarlyResets = settings.maxEarlyResetsPerSecond();
+        this.noise = noise;
         if (PATH.failure != null) {
             LOG.warnf("HTTP/2 connection windows stay at %d bytes (%s), held DATA frames pin their read buffers and "
                     + "%s is not applied: grpc-java's internals changed (%s)",
@@ -83,9 +87,13 @@ public class ConnectionSetup {
         return StreamBytes.NONE;
     }
 
-    /** Idempotent: each step looks whether it was done. */
+    /** Once per connection: the budget's flow controller marks a connection already set up. */
     private HeldBytesFlowController setUp(Http2ConnectionHandler handler, ChannelHandlerContext ctx) {
+        if (handler.connection().local().flowController() instanceof HeldBytesFlowController done) {
+            return done;
+        }
         CopiedDataFrames.install(handler.decoder());
+        EarlyResetGuard.install(handler.decoder(), maxEarlyResets, noise);
         widen(handler, ctx);
         return HeldBytesFlowController.install(handler.connection(), ctx, budget);
     }

@@ -24,7 +24,7 @@ import io.sluice.transport.warmup.WarmUpMarker;
 @GrpcService
 @RegisterInterceptor(TraceContextInterceptor.class)
 @RegisterInterceptor(WarmUpMarker.class)
-public class ExternalProcessorService extends ExternalProcessorGrpc.ExternalProcessorImplBase {
+public class ExternalProcessorService implements io.grpc.BindableService, ExternalProcessorGrpc.AsyncService {
 
     private final ExchangeFactory exchanges;
     private final SluiceConfig config;
@@ -57,6 +57,11 @@ public class ExternalProcessorService extends ExternalProcessorGrpc.ExternalProc
         public void onCompleted() {
         }
     };
+
+    @Override
+    public io.grpc.ServerServiceDefinition bindService() {
+        return TolerantDecoding.of(ExternalProcessorGrpc.bindService(this));
+    }
 
     @Override
     public StreamObserver<ProcessingRequest> process(StreamObserver<ProcessingResponse> responses) {

@@ -17,6 +17,7 @@ import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.operators.multi.processors.UnicastProcessor;
 import io.sluice.exchange.Exchange;
 import io.sluice.observability.ExchangeMetrics;
+import io.sluice.observability.ThrottledLog;
 
 /**
  * Bridges one gRPC call to the exchange's {@code Multi -> Multi} with flow control in both directions.
@@ -32,6 +33,8 @@ import io.sluice.observability.ExchangeMetrics;
 final class FlowControlledStream implements StreamObserver<ProcessingRequest> {
 
     private static final Logger LOG = Logger.getLogger(FlowControlledStream.class);
+    /** Bad streams are a client's to repeat at will: one line per status code every 10 s, the rest folded in. */
+    private static final ThrottledLog BAD_STREAMS = new ThrottledLog(LOG);
 
     private final ServerCallStreamObserver<ProcessingResponse> call;
     private final Exchange exchange;
@@ -258,7 +261,8 @@ final class FlowControlledStream implements StreamObserver<ProcessingRequest> {
             switch (status.getCode()) {
                 case INVALID_ARGUMENT, FAILED_PRECONDITION, RESOURCE_EXHAUSTED -> {
                     end = ExchangeMetrics.End.PROTOCOL_ERROR;
-                    LOG.warnf("[%s] ending the stream with %s: %s", exchange.id(), status.getCode(), status.getDescription());
+                    BAD_STREAMS.warn(status.getCode().name(), "[" + exchange.id() + "] ending the stream with "
+                            + status.getCode() + ": " + status.getDescription());
                 }
                 case UNKNOWN -> {
                     end = ExchangeMetrics.End.ERROR;

@@ -13,6 +13,12 @@ public interface TransportConfig {
     String EVENT_LOOPS = "sluice.transport.event-loops";
     String MAX_CONCURRENT_STREAMS = "sluice.transport.max-concurrent-streams";
     String STREAM_WINDOW = "sluice.transport.stream-window";
+    String HANDSHAKE_TIMEOUT = "sluice.transport.handshake-timeout";
+    String MAX_CONNECTION_IDLE = "sluice.transport.max-connection-idle";
+    String PERMIT_KEEP_ALIVE_TIME = "sluice.transport.permit-keep-alive-time";
+    String MAX_HEADER_LIST_SIZE = "sluice.transport.max-header-list-size";
+    String MAX_RESETS_PER_SECOND = "sluice.transport.max-resets-per-second";
+    String MAX_EARLY_RESETS_PER_SECOND = "sluice.transport.max-early-resets-per-second";
 
     /**
      * Event-loop threads serving gRPC connections, each connection pinned to one. Default: the processors the JVM sees
@@ -38,4 +44,52 @@ public interface TransportConfig {
      */
     @WithDefault("65536")
     int streamWindow();
+
+    /**
+     * Time a new connection has to finish its TLS handshake (if any) and send HTTP/2's preface and first SETTINGS;
+     * after it the connection is closed. Envoy sends them at once; without it, a connection that sends nothing, or
+     * half a preface, is held for ever (measured: 500 such connections held 500 file descriptors).
+     */
+    @WithDefault("10s")
+    java.time.Duration handshakeTimeout();
+
+    /**
+     * A connection with no stream for this long is closed with GOAWAY. Envoy reopens one when it needs it, so this
+     * only bounds how long connections that have stopped being used are kept.
+     */
+    @WithDefault("5m")
+    java.time.Duration maxConnectionIdle();
+
+    /**
+     * The shortest interval at which a client may send HTTP/2 PINGs (keepalive), with or without streams; a client
+     * pinging more often gets GOAWAY {@code ENHANCE_YOUR_CALM}. Envoy pings only when its cluster sets
+     * {@code connection_keepalive}; keep that interval at or above this.
+     */
+    @WithDefault("10s")
+    java.time.Duration permitKeepAliveTime();
+
+    /**
+     * Bytes of gRPC metadata (HTTP/2 header list) a stream's request may carry; Envoy's ext_proc calls send a few
+     * hundred (path, content type, timeout, trace context).
+     */
+    @WithDefault("8192")
+    int maxHeaderListSize();
+
+    /**
+     * RST_STREAM frames a connection may send per second, whatever the stream's state (grpc-java's limit), before it
+     * gets GOAWAY. Envoy ends every exchange with one, so this must stay above the exchanges one connection carries
+     * per second; it is a backstop, {@code max-early-resets-per-second} is the rapid-reset guard.
+     */
+    @WithDefault("20000")
+    int maxResetsPerSecond();
+
+    /**
+     * Streams per second a connection may reset before Sluice has answered them, before it gets GOAWAY
+     * {@code ENHANCE_YOUR_CALM} (HTTP/2 rapid reset). Envoy resets early only when it abandons a request (its message
+     * timer expired, or its client went away): 1,000 per second on one connection is 200 exchanges on it all timing
+     * out at 200 ms, a connection that serves no one anyway. Counted from the connection's first call on (Sluice
+     * reaches the connection through its calls).
+     */
+    @WithDefault("1000")
+    int maxEarlyResetsPerSecond();
 }

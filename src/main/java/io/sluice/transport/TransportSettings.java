@@ -30,6 +30,7 @@ public class TransportSettings {
     private final int maxConcurrentStreams;
     private final int streamWindow;
     private final int connectionWindow;
+    private final TransportConfig config;
 
     public TransportSettings(TransportConfig config,
             @ConfigProperty(name = "quarkus.vertx.event-loops-pool-size") Optional<Integer> vertxEventLoops) {
@@ -55,6 +56,29 @@ public class TransportSettings {
                     + " = " + connection + " exceeds HTTP/2's largest connection window (2^31 - 1)");
         }
         this.connectionWindow = (int) connection;
+        this.config = config;
+        positive(TransportConfig.HANDSHAKE_TIMEOUT, config.handshakeTimeout());
+        positive(TransportConfig.MAX_CONNECTION_IDLE, config.maxConnectionIdle());
+        positive(TransportConfig.PERMIT_KEEP_ALIVE_TIME, config.permitKeepAliveTime());
+        atLeastOne(TransportConfig.MAX_HEADER_LIST_SIZE, config.maxHeaderListSize());
+        atLeastOne(TransportConfig.MAX_RESETS_PER_SECOND, config.maxResetsPerSecond());
+        atLeastOne(TransportConfig.MAX_EARLY_RESETS_PER_SECOND, config.maxEarlyResetsPerSecond());
+    }
+
+    private static void positive(String key, java.time.Duration value) {
+        if (value.isZero() || value.isNegative()) {
+            throw new ConfigurationException(key + "=" + value + " must be positive");
+        }
+    }
+
+    private static void atLeastOne(String key, int value) {
+        if (value < 1) {
+            throw new ConfigurationException(key + "=" + value + " must be at least 1");
+        }
+    }
+
+    public int maxEarlyResetsPerSecond() {
+        return config.maxEarlyResetsPerSecond();
     }
 
     /** The same HTTP/2 settings for every listener. */
@@ -62,6 +86,12 @@ public class TransportSettings {
         // Also turns off grpc-java's BDP auto-tuning, which would grow the stream window (up to 8 MiB) for throughput.
         builder.flowControlWindow(streamWindow);
         builder.maxConcurrentCallsPerConnection(maxConcurrentStreams);
+        builder.handshakeTimeout(config.handshakeTimeout().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        builder.maxConnectionIdle(config.maxConnectionIdle().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        builder.permitKeepAliveTime(config.permitKeepAliveTime().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        builder.permitKeepAliveWithoutCalls(true);
+        builder.maxInboundMetadataSize(config.maxHeaderListSize());
+        builder.maxRstFramesPerWindow(config.maxResetsPerSecond(), 1);
     }
 
     public int eventLoops() {

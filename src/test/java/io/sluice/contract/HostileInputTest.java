@@ -1,0 +1,270 @@
+package io.sluice.contract;
+
+import static io.restassured.RestAssured.given;
+import static io.sluice.testing.EnvoyMessages.requestHeaders;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayInputStream;
+import java.io.DataInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.Test;
+
+import com.google.protobuf.CodedOutputStream;
+
+import io.envoyproxy.envoy.service.ext_proc.v3.ProcessingRequest;
+import io.envoyproxy.envoy.service.ext_proc.v3.ProcessingResponse.ResponseCase;
+import io.envoyproxy.envoy.service.ext_proc.v3.ProtocolConfiguration;
+import io.grpc.ClientCall;
+import io.grpc.Metadata;
+import io.grpc.MethodDescriptor;
+import io.grpc.Status;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.http2.DefaultHttp2Headers;
+import io.netty.handler.codec.http2.DefaultHttp2HeadersEncoder;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import io.sluice.testing.ExtProcClient;
+
+/**
+ * Bad input from something that is not quite Envoy: each gets a named error that touches only its own stream or
+ * connection, is counted by cause, and is followed by a canary exchange on a healthy connection. Limits are set low
+ * by the profile so that each case is quick; the defaults are in the README's table.
+ */
+@QuarkusTest
+@TestProfile(HostileInputTest.QuickLimits.class)
+class HostileInputTest extends ChannelSupport {
+
+    public static class QuickLimits implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("sluice.transport.handshake-timeout", "1s",
+                    "sluice.transport.max-early-resets-per-second", "50");
+        }
+    }
+
+    private static final String PROCESS = "envoy.service.ext_proc.v3.ExternalProcessor/Process";
+
+    @Test
+    void undecodableBytesEndTheStreamWithInvalidArgument() throws Exception {
+        double before = metric("sluice_stream_errors_total", "cause=\"malformed\"");
+        // request_headers (field 2) announcing 100 bytes, of which 2 follow: protobuf cannot decode it.
+        Status status = sendRaw(new byte[] { 0x12, 0x64, 0x0a, 0x00 });
+        assertThat(status.getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+        assertThat(status.getDescription()).startsWith("ProcessingRequest cannot be decoded:");
+        assertThat(metric("sluice_stream_errors_total", "cause=\"malformed\"")).isEqualTo(before + 1);
+        canary();
+    }
+
+    @Test
+    void invalidUtf8InAHeaderKeyEndsTheStreamWithInvalidArgument() throws Exception {
+        // request_headers { headers { headers { key: 0xC3 0x28 } } }: a proto3 string that is not UTF-8.
+        byte[] value = nested(1, new byte[] { (byte) 0xC3, 0x28 });
+        byte[] message = nested(2, nested(1, nested(1, value)));
+        Status status = sendRaw(message);
+        assertThat(status.getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+        assertThat(status.getDescription()).contains("cannot be decoded").containsIgnoringCase("UTF-8");
+        canary();
+    }
+
+    @Test
+    void anUnknownBodyModeIsRefusedByName() {
+        ProcessingRequest first = requestHeaders(false).toBuilder()
+                .setProtocolConfig(ProtocolConfiguration.newBuilder().setRequestBodyModeValue(99)).build();
+        try (ExtProcClient stream = stream()) {
+            stream.send(first);
+            Status status = stream.awaitClose();
+            assertThat(status.getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+            assertThat(status.getDescription()).contains("request_body_mode 99").contains("not a body mode");
+        }
+        canary();
+    }
+
+    @Test
+    void http1OnTheGrpcPortClosesThatConnectionAndIsCounted() throws Exception {
+        double before = metric("sluice_transport_errors_total", "cause=\"http1_on_grpc_port\"");
+        try (Socket socket = new Socket("127.0.0.1", grpcPort())) {
+            socket.setSoTimeout(5_000);
+            socket.getOutputStream().write("GET / HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            assertThat(drainUntilClosed(socket.getInputStream())).as("the connection is closed").isTrue();
+        }
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5))
+                .until(() -> metric("sluice_transport_errors_total", "cause=\"http1_on_grpc_port\"") == before + 1);
+        canary();
+    }
+
+    @Test
+    void aConnectionThatNeverSendsThePrefaceIsClosedAfterTheHandshakeTimeout() throws Exception {
+        try (Socket silent = new Socket("127.0.0.1", grpcPort()); Socket half = new Socket("127.0.0.1", grpcPort())) {
+            half.getOutputStream().write("PRI * HTTP/2.0\r\n".getBytes(StandardCharsets.US_ASCII));
+            long start = System.nanoTime();
+            for (Socket socket : new Socket[] { silent, half }) {
+                socket.setSoTimeout(5_000);
+                assertThat(drainUntilClosed(socket.getInputStream())).as("closed by Sluice").isTrue();
+            }
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(4));
+        }
+        canary();
+    }
+
+    @Test
+    void rapidResetGetsGoawayAndOtherConnectionsGoOn() throws Exception {
+        try (Socket socket = new Socket("127.0.0.1", grpcPort())) {
+            socket.setSoTimeout(5_000);
+            OutputStream out = socket.getOutputStream();
+            out.write("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            out.write(frame(4, 0, 0, new byte[0]));
+            CompletableFuture<Long> goaway = CompletableFuture.supplyAsync(() -> awaitGoaway(socket));
+            // One exchange opens the way Envoy's would, so that Sluice has set the connection up; then the attack.
+            out.write(headers(1));
+            out.flush();
+            Thread.sleep(300);
+            for (int stream = 3; stream < 3 + 2 * 2_000 && !goaway.isDone(); stream += 2) {
+                out.write(headers(stream));
+                out.write(frame(3, 0, stream, new byte[] { 0, 0, 0, 8 }));
+            }
+            out.flush();
+            assertThat(goaway.get(10, TimeUnit.SECONDS)).as("GOAWAY's error code").isEqualTo(0xBL);
+        } catch (IOException e) {
+            // Sluice may close the socket while the attack is still writing; the GOAWAY assertion is what counts.
+            assertThat(e).hasMessageContaining("reset");
+        }
+        assertThat(metric("sluice_transport_errors_total", "cause=\"rapid_reset\"")).isPositive();
+        canary();
+    }
+
+    /** A healthy exchange on a connection of its own, as Envoy's would be. */
+    private void canary() {
+        try (ExtProcClient stream = stream()) {
+            stream.send(requestHeaders(true));
+            assertThat(stream.next().getResponseCase()).isEqualTo(ResponseCase.REQUEST_HEADERS);
+            stream.cancel();
+        }
+    }
+
+    private Status sendRaw(byte[] message) throws Exception {
+        MethodDescriptor<byte[], byte[]> method = MethodDescriptor.<byte[], byte[]>newBuilder()
+                .setType(MethodDescriptor.MethodType.BIDI_STREAMING).setFullMethodName(PROCESS)
+                .setRequestMarshaller(new Bytes()).setResponseMarshaller(new Bytes()).build();
+        CompletableFuture<Status> closed = new CompletableFuture<>();
+        ClientCall<byte[], byte[]> call = channel.newCall(method, io.grpc.CallOptions.DEFAULT);
+        call.start(new ClientCall.Listener<>() {
+            @Override
+            public void onClose(Status status, Metadata trailers) {
+                closed.complete(status);
+            }
+        }, new Metadata());
+        call.request(1);
+        call.sendMessage(message);
+        return closed.get(5, TimeUnit.SECONDS);
+    }
+
+    private static byte[] nested(int field, byte[] payload) throws IOException {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        CodedOutputStream out = CodedOutputStream.newInstance(bytes);
+        out.writeByteArray(field, payload);
+        out.flush();
+        return bytes.toByteArray();
+    }
+
+    private static byte[] headers(int stream) throws Exception {
+        DefaultHttp2Headers headers = new DefaultHttp2Headers();
+        headers.method("POST").scheme("http").path("/" + PROCESS).authority("sluice");
+        headers.add("content-type", "application/grpc").add("te", "trailers");
+        ByteBuf block = Unpooled.buffer();
+        new DefaultHttp2HeadersEncoder().encodeHeaders(stream, headers, block);
+        byte[] payload = new byte[block.readableBytes()];
+        block.readBytes(payload);
+        return frame(1, 0x4, stream, payload);
+    }
+
+    private static byte[] frame(int type, int flags, int stream, byte[] payload) {
+        byte[] frame = new byte[9 + payload.length];
+        frame[0] = (byte) (payload.length >>> 16);
+        frame[1] = (byte) (payload.length >>> 8);
+        frame[2] = (byte) payload.length;
+        frame[3] = (byte) type;
+        frame[4] = (byte) flags;
+        frame[5] = (byte) (stream >>> 24);
+        frame[6] = (byte) (stream >>> 16);
+        frame[7] = (byte) (stream >>> 8);
+        frame[8] = (byte) stream;
+        System.arraycopy(payload, 0, frame, 9, payload.length);
+        return frame;
+    }
+
+    /** The error code of the GOAWAY Sluice sends, or -1 if the connection closed without one. */
+    private static long awaitGoaway(Socket socket) {
+        try {
+            DataInputStream in = new DataInputStream(socket.getInputStream());
+            while (true) {
+                int length = (in.readUnsignedByte() << 16) | (in.readUnsignedByte() << 8) | in.readUnsignedByte();
+                int type = in.readUnsignedByte();
+                in.readUnsignedByte();
+                in.readInt();
+                byte[] payload = new byte[length];
+                in.readFully(payload);
+                if (type == 7) {
+                    DataInputStream goaway = new DataInputStream(new ByteArrayInputStream(payload));
+                    goaway.readInt();
+                    return goaway.readInt() & 0xFFFFFFFFL;
+                }
+            }
+        } catch (EOFException | java.net.SocketException e) {
+            return -1;
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static boolean drainUntilClosed(InputStream in) throws IOException {
+        byte[] buffer = new byte[4096];
+        try {
+            while (in.read(buffer) >= 0) {
+                // Sluice may answer (SETTINGS, GOAWAY) before it closes.
+            }
+            return true;
+        } catch (SocketTimeoutException e) {
+            return false;
+        } catch (java.net.SocketException e) {
+            return true;
+        }
+    }
+
+    private static double metric(String name, String label) {
+        String body = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        Matcher m = Pattern.compile("(?m)^" + name + "\\{[^}]*" + Pattern.quote(label) + "[^}]*} (\\S+)$").matcher(body);
+        assertThat(m.find()).as(name + "{" + label + "} in /q/metrics").isTrue();
+        return Double.parseDouble(m.group(1));
+    }
+
+    private static final class Bytes implements MethodDescriptor.Marshaller<byte[]> {
+        @Override
+        public InputStream stream(byte[] value) {
+            return new ByteArrayInputStream(value);
+        }
+
+        @Override
+        public byte[] parse(InputStream stream) {
+            try {
+                return stream.readAllBytes();
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+    }
+}
