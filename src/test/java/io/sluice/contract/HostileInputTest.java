@@ -5,8 +5,6 @@ import static io.sluice.testing.EnvoyMessages.requestHeaders;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayInputStream;
-import java.io.DataInputStream;
-import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -31,14 +29,11 @@ import io.grpc.ClientCall;
 import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
 import io.grpc.Status;
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
-import io.netty.handler.codec.http2.DefaultHttp2Headers;
-import io.netty.handler.codec.http2.DefaultHttp2HeadersEncoder;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.sluice.testing.ExtProcClient;
+import io.sluice.testing.RawHttp2;
 
 /**
  * Bad input from something that is not quite Envoy: each gets a named error that touches only its own stream or
@@ -57,7 +52,7 @@ class HostileInputTest extends ChannelSupport {
         }
     }
 
-    private static final String PROCESS = "envoy.service.ext_proc.v3.ExternalProcessor/Process";
+    private static final String PROCESS = RawHttp2.PROCESS;
 
     @Test
     void undecodableBytesEndTheStreamWithInvalidArgument() throws Exception {
@@ -126,16 +121,22 @@ class HostileInputTest extends ChannelSupport {
         try (Socket socket = new Socket("127.0.0.1", grpcPort())) {
             socket.setSoTimeout(5_000);
             OutputStream out = socket.getOutputStream();
-            out.write("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-            out.write(frame(4, 0, 0, new byte[0]));
-            CompletableFuture<Long> goaway = CompletableFuture.supplyAsync(() -> awaitGoaway(socket));
+            RawHttp2 frames = new RawHttp2();
+            out.write(RawHttp2.start());
+            CompletableFuture<Long> goaway = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return RawHttp2.awaitGoaway(socket.getInputStream());
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
             // One exchange opens the way Envoy's would, so that Sluice has set the connection up; then the attack.
-            out.write(headers(1));
+            out.write(frames.processHeaders(1));
             out.flush();
             Thread.sleep(300);
             for (int stream = 3; stream < 3 + 2 * 2_000 && !goaway.isDone(); stream += 2) {
-                out.write(headers(stream));
-                out.write(frame(3, 0, stream, new byte[] { 0, 0, 0, 8 }));
+                out.write(frames.processHeaders(stream));
+                out.write(RawHttp2.cancel(stream));
             }
             out.flush();
             assertThat(goaway.get(10, TimeUnit.SECONDS)).as("GOAWAY's error code").isEqualTo(0xBL);
@@ -179,56 +180,6 @@ class HostileInputTest extends ChannelSupport {
         out.writeByteArray(field, payload);
         out.flush();
         return bytes.toByteArray();
-    }
-
-    private static byte[] headers(int stream) throws Exception {
-        DefaultHttp2Headers headers = new DefaultHttp2Headers();
-        headers.method("POST").scheme("http").path("/" + PROCESS).authority("sluice");
-        headers.add("content-type", "application/grpc").add("te", "trailers");
-        ByteBuf block = Unpooled.buffer();
-        new DefaultHttp2HeadersEncoder().encodeHeaders(stream, headers, block);
-        byte[] payload = new byte[block.readableBytes()];
-        block.readBytes(payload);
-        return frame(1, 0x4, stream, payload);
-    }
-
-    private static byte[] frame(int type, int flags, int stream, byte[] payload) {
-        byte[] frame = new byte[9 + payload.length];
-        frame[0] = (byte) (payload.length >>> 16);
-        frame[1] = (byte) (payload.length >>> 8);
-        frame[2] = (byte) payload.length;
-        frame[3] = (byte) type;
-        frame[4] = (byte) flags;
-        frame[5] = (byte) (stream >>> 24);
-        frame[6] = (byte) (stream >>> 16);
-        frame[7] = (byte) (stream >>> 8);
-        frame[8] = (byte) stream;
-        System.arraycopy(payload, 0, frame, 9, payload.length);
-        return frame;
-    }
-
-    /** The error code of the GOAWAY Sluice sends, or -1 if the connection closed without one. */
-    private static long awaitGoaway(Socket socket) {
-        try {
-            DataInputStream in = new DataInputStream(socket.getInputStream());
-            while (true) {
-                int length = (in.readUnsignedByte() << 16) | (in.readUnsignedByte() << 8) | in.readUnsignedByte();
-                int type = in.readUnsignedByte();
-                in.readUnsignedByte();
-                in.readInt();
-                byte[] payload = new byte[length];
-                in.readFully(payload);
-                if (type == 7) {
-                    DataInputStream goaway = new DataInputStream(new ByteArrayInputStream(payload));
-                    goaway.readInt();
-                    return goaway.readInt() & 0xFFFFFFFFL;
-                }
-            }
-        } catch (EOFException | java.net.SocketException e) {
-            return -1;
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
     }
 
     private static boolean drainUntilClosed(InputStream in) throws IOException {

@@ -69,6 +69,17 @@ class PerformanceSuiteIT {
             memory(settings, report);
         }
 
+        if (settings.runs("abuse")) {
+            // The manifests' limits, one CPU: the attack and the canary share what a pod has.
+            try (SluiceProcess sluice = SluiceProcess.start("perf-abuse", sluiceJvm(), Map.of())) {
+                OneCpu.pin(sluice.pid());
+                RapidReset.Run run = RapidReset.run(sluice.grpcPort(), settings);
+                report.add(RapidReset.table(run));
+                assertThat(run.canaryDuring()).as("the canary ran during the attack").isPositive();
+                assertThat(sluice.isAlive()).as("Sluice survived the rapid reset:\n%s", sluice.logTail()).isTrue();
+            }
+        }
+
         Path written = report.write();
         System.out.println(Files.readString(written));
         for (PerfTable table : report.tables()) {

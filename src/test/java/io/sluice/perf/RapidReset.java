@@ -1,0 +1,169 @@
+package io.sluice.perf;
+
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import org.HdrHistogram.Histogram;
+
+import io.envoyproxy.envoy.service.ext_proc.v3.ProcessingResponse;
+import io.grpc.ManagedChannel;
+import io.grpc.netty.NettyChannelBuilder;
+import io.sluice.testing.EnvoyMessages;
+import io.sluice.testing.ExtProcClient;
+import io.sluice.testing.RawHttp2;
+
+/**
+ * Part (i) of the performance suite: an unpaced HTTP/2 rapid reset (HEADERS then RST_STREAM, as fast as the socket
+ * takes them) over several connections, and beside it a canary: one headers-only exchange every 10 ms on a connection
+ * of its own (open model), before and during the attack. What counts: the canary's p99 during the attack (the issue's
+ * target: under 50 ms) and whether the abusive connections were closed, with which GOAWAY code.
+ */
+final class RapidReset {
+
+    static final Duration CANARY_INTERVAL = Duration.ofMillis(10);
+    static final Duration BEFORE = Duration.ofSeconds(3);
+
+    record Attacker(int planned, int sent, long goawayCode) {
+    }
+
+    record Run(int attackers, int planned, long sent, long closedByGoaway, String goawayCodes, long canaryBefore,
+            long canaryBeforeP99Micros, long canaryDuring, long canaryDuringP99Micros, long canaryDuringMaxMicros,
+            long canaryFailed, double attackSeconds) {
+    }
+
+    static Run run(int grpcPort, PerfSettings settings) throws Exception {
+        int attackers = settings.full() ? 5 : 2;
+        int streams = settings.full() ? 10_000 : 500;
+        ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", grpcPort).usePlaintext().build();
+        ConcurrentLinkedQueue<long[]> samples = new ConcurrentLinkedQueue<>();
+        AtomicBoolean attacking = new AtomicBoolean();
+        ScheduledExecutorService canary = Executors.newScheduledThreadPool(4);
+        try {
+            canary.scheduleAtFixedRate(() -> samples.add(canaryExchange(channel, attacking.get())), 0,
+                    CANARY_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+            Thread.sleep(BEFORE.toMillis());
+            attacking.set(true);
+            long start = System.nanoTime();
+            List<CompletableFuture<Attacker>> attacks = new ArrayList<>();
+            for (int i = 0; i < attackers; i++) {
+                attacks.add(CompletableFuture.supplyAsync(() -> attack(grpcPort, streams)));
+            }
+            List<Attacker> results = new ArrayList<>();
+            for (CompletableFuture<Attacker> attack : attacks) {
+                results.add(attack.get(2, TimeUnit.MINUTES));
+            }
+            double seconds = (System.nanoTime() - start) / 1e9;
+            attacking.set(false);
+            Thread.sleep(200);
+            canary.shutdown();
+            canary.awaitTermination(10, TimeUnit.SECONDS);
+            return summarize(attackers, streams, results, samples, seconds);
+        } finally {
+            canary.shutdownNow();
+            channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        }
+    }
+
+    /** {during (0/1), latency µs, failed (0/1)} */
+    private static long[] canaryExchange(ManagedChannel channel, boolean during) {
+        long start = System.nanoTime();
+        boolean ok;
+        try (ExtProcClient stream = ExtProcClient.open(channel)) {
+            stream.send(EnvoyMessages.requestHeaders(true));
+            ok = stream.next(Duration.ofSeconds(5)).getResponseCase() == ProcessingResponse.ResponseCase.REQUEST_HEADERS;
+            stream.cancel();
+        } catch (RuntimeException | AssertionError e) {
+            ok = false;
+        }
+        return new long[] { during ? 1 : 0, (System.nanoTime() - start) / 1_000, ok ? 0 : 1 };
+    }
+
+    private static Attacker attack(int port, int streams) {
+        int sent = 0;
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(10_000);
+            OutputStream out = new BufferedOutputStream(socket.getOutputStream(), 64 * 1024);
+            RawHttp2 frames = new RawHttp2();
+            CompletableFuture<Long> goaway = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return RawHttp2.awaitGoaway(socket.getInputStream());
+                } catch (IOException e) {
+                    return -1L;
+                }
+            });
+            out.write(RawHttp2.start());
+            // One exchange as Envoy would open it, so that the connection looks like Envoy's; then the resets.
+            out.write(frames.processHeaders(1));
+            out.flush();
+            Thread.sleep(100);
+            try {
+                for (int i = 0; i < streams && !goaway.isDone(); i++) {
+                    int id = 3 + 2 * i;
+                    out.write(frames.processHeaders(id));
+                    out.write(RawHttp2.cancel(id));
+                    sent++;
+                }
+                out.flush();
+            } catch (IOException e) {
+                // Closed by Sluice mid-attack: what the GOAWAY says is the result.
+            }
+            long code;
+            try {
+                code = goaway.get(10, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                code = -2;
+            }
+            return new Attacker(streams, sent, code);
+        } catch (IOException e) {
+            return new Attacker(streams, sent, -1);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new Attacker(streams, sent, -1);
+        }
+    }
+
+    private static Run summarize(int attackers, int streams, List<Attacker> results, ConcurrentLinkedQueue<long[]> samples,
+            double seconds) {
+        Histogram before = new Histogram(3);
+        Histogram during = new Histogram(3);
+        long failed = 0;
+        for (long[] s : samples) {
+            (s[0] == 1 ? during : before).recordValue(Math.max(1, s[1]));
+            if (s[0] == 1 && s[2] == 1) {
+                failed++;
+            }
+        }
+        long sent = results.stream().mapToLong(Attacker::sent).sum();
+        long closed = results.stream().filter(a -> a.goawayCode() >= 0).count();
+        String codes = results.stream().map(a -> a.goawayCode() == 0xB ? "ENHANCE_YOUR_CALM"
+                : a.goawayCode() < 0 ? "none" : Long.toString(a.goawayCode())).distinct().sorted()
+                .reduce((a, b) -> a + ", " + b).orElse("none");
+        return new Run(attackers, attackers * streams, sent, closed, codes, before.getTotalCount(),
+                before.getValueAtPercentile(99), during.getTotalCount(), during.getValueAtPercentile(99),
+                during.getMaxValue(), failed, seconds);
+    }
+
+    static PerfTable table(Run r) {
+        PerfTable table = new PerfTable("rapid-reset", "HTTP/2 rapid reset (HEADERS + RST_STREAM, unpaced) over several "
+                + "connections, and a headers-only canary every 10 ms on a connection of its own (target: canary p99 "
+                + "under 50 ms during the attack, abusive connections closed)",
+                "attacking connections", "streams planned", "streams sent before closed", "closed with GOAWAY",
+                "GOAWAY code", "attack seconds", "canary before: exchanges", "p99 (ms)", "canary during: exchanges",
+                "p99 (ms)", "max (ms)", "canary failed during");
+        table.row(r.attackers(), r.planned(), r.sent(), r.closedByGoaway(), r.goawayCodes(), r.attackSeconds(),
+                r.canaryBefore(), r.canaryBeforeP99Micros() / 1000.0, r.canaryDuring(), r.canaryDuringP99Micros() / 1000.0,
+                r.canaryDuringMaxMicros() / 1000.0, r.canaryFailed());
+        return table;
+    }
+}
