@@ -103,6 +103,27 @@ class HostileInputTest extends ChannelSupport {
     }
 
     @Test
+    void aTlsHelloOnThePlaintextPortClosesThatConnectionAndIsCounted() throws Exception {
+        double before = metric("sluice_transport_errors_total", "cause=\"not_http2\"");
+        try (Socket socket = new Socket("127.0.0.1", grpcPort())) {
+            socket.setSoTimeout(5_000);
+            // The first bytes of a TLS 1.2 ClientHello record, then filler up to the preface's length.
+            byte[] hello = new byte[64];
+            hello[0] = 0x16;
+            hello[1] = 0x03;
+            hello[2] = 0x01;
+            hello[3] = 0x00;
+            hello[4] = 0x3b;
+            hello[5] = 0x01;
+            socket.getOutputStream().write(hello);
+            assertThat(drainUntilClosed(socket.getInputStream())).as("the connection is closed").isTrue();
+        }
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5))
+                .until(() -> metric("sluice_transport_errors_total", "cause=\"not_http2\"") == before + 1);
+        canary();
+    }
+
+    @Test
     void aConnectionThatNeverSendsThePrefaceIsClosedAfterTheHandshakeTimeout() throws Exception {
         try (Socket silent = new Socket("127.0.0.1", grpcPort()); Socket half = new Socket("127.0.0.1", grpcPort())) {
             half.getOutputStream().write("PRI * HTTP/2.0\r\n".getBytes(StandardCharsets.US_ASCII));

@@ -59,6 +59,8 @@ final class RapidReset {
             for (int i = 0; i < attackers; i++) {
                 attacks.add(CompletableFuture.supplyAsync(() -> attack(grpcPort, streams)));
             }
+            // At least one canary inside the attack, however short the attack turns out.
+            samples.add(canaryExchange(channel, true));
             List<Attacker> results = new ArrayList<>();
             for (CompletableFuture<Attacker> attack : attacks) {
                 results.add(attack.get(2, TimeUnit.MINUTES));

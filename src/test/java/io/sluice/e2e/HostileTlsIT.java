@@ -1,0 +1,230 @@
+package io.sluice.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import io.grpc.CallOptions;
+import io.grpc.ClientCall;
+import io.grpc.Metadata;
+import io.grpc.MethodDescriptor;
+import io.grpc.Status;
+import io.netty.handler.ssl.JdkSslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslProvider;
+import io.sluice.testing.GrpcTestChannel;
+import io.sluice.testing.RawHttp2;
+import io.sluice.testing.SluiceProcess;
+import io.sluice.testing.TestPki;
+
+/**
+ * The transport-abuse cases of {@code HostileInputTest} on the TLS port, with and without client certificates: a
+ * rapid reset inside TLS gets GOAWAY, a connection that never starts its handshake is closed after
+ * {@code sluice.transport.handshake-timeout}, plaintext on the TLS port is closed, undecodable bytes end
+ * their stream with INVALID_ARGUMENT; after each, a canary exchange on a new connection is served.
+ */
+class HostileTlsIT {
+
+    static TestPki pki;
+    static SluiceProcess tls;
+    static SluiceProcess mtls;
+
+    @BeforeAll
+    static void start() {
+        pki = TestPki.create(Path.of("target", "hostile-tls", "pki").toAbsolutePath());
+        Map<String, String> limits = Map.of("sluice.transport.handshake-timeout", "1s",
+                "sluice.transport.max-early-resets-per-second", "50");
+        tls = SluiceProcess.start("hostile-tls", List.of(), with(limits, Map.of(
+                "quarkus.grpc.server.ssl.certificate", pki.server().certificate().toString(),
+                "quarkus.grpc.server.ssl.key", pki.server().key().toString())));
+        mtls = SluiceProcess.start("hostile-mtls", List.of(), with(limits, Map.of(
+                "quarkus.grpc.server.ssl.certificate", pki.serverAndClient().certificate().toString(),
+                "quarkus.grpc.server.ssl.key", pki.serverAndClient().key().toString(),
+                "quarkus.grpc.server.ssl.client-auth", "REQUIRED",
+                "sluice.tls.client-ca", pki.caCertificate().toString())));
+    }
+
+    @AfterAll
+    static void stop() {
+        for (SluiceProcess sluice : new SluiceProcess[] { tls, mtls }) {
+            if (sluice != null) {
+                sluice.close();
+            }
+        }
+    }
+
+    private static Map<String, String> with(Map<String, String> a, Map<String, String> b) {
+        Map<String, String> all = new java.util.HashMap<>(a);
+        all.putAll(b);
+        return all;
+    }
+
+    private static SluiceProcess sluice(String mode) {
+        return mode.equals("mtls") ? mtls : tls;
+    }
+
+    private static TestPki.Pair clientCertificate(String mode) {
+        return mode.equals("mtls") ? pki.client() : null;
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = { "tls", "mtls" })
+    void rapidResetInsideTlsGetsGoaway(String mode) throws Exception {
+        SluiceProcess sluice = sluice(mode);
+        try (SSLSocket socket = h2Socket(sluice.grpcPort(), clientCertificate(mode))) {
+            OutputStream out = socket.getOutputStream();
+            RawHttp2 frames = new RawHttp2();
+            out.write(RawHttp2.start());
+            CompletableFuture<Long> goaway = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return RawHttp2.awaitGoaway(socket.getInputStream());
+                } catch (IOException e) {
+                    return -1L;
+                }
+            });
+            out.write(frames.processHeaders(1));
+            out.flush();
+            Thread.sleep(300);
+            try {
+                for (int stream = 3; stream < 3 + 2 * 2_000 && !goaway.isDone(); stream += 2) {
+                    out.write(frames.processHeaders(stream));
+                    out.write(RawHttp2.cancel(stream));
+                }
+                out.flush();
+            } catch (IOException e) {
+                // Closed by Sluice while the attack was still writing: the GOAWAY says why.
+            }
+            assertThat(goaway.get(10, TimeUnit.SECONDS)).as("GOAWAY's error code").isEqualTo(0xBL);
+        }
+        assertThat(sluice.metric("sluice_transport_errors_total{cause=\"rapid_reset\"}")).isPositive();
+        canary(mode);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = { "tls", "mtls" })
+    void aConnectionThatNeverStartsItsHandshakeIsClosed(String mode) throws Exception {
+        try (Socket silent = new Socket("127.0.0.1", sluice(mode).grpcPort())) {
+            silent.setSoTimeout(5_000);
+            long start = System.nanoTime();
+            assertThat(closed(silent.getInputStream())).as("closed by Sluice").isTrue();
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(4));
+        }
+        canary(mode);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = { "tls", "mtls" })
+    void plaintextOnTheTlsPortIsClosed(String mode) throws Exception {
+        SluiceProcess sluice = sluice(mode);
+        try (Socket socket = new Socket("127.0.0.1", sluice.grpcPort())) {
+            socket.setSoTimeout(5_000);
+            socket.getOutputStream().write(RawHttp2.PREFACE);
+            socket.getOutputStream().write("GET / HTTP/1.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            assertThat(closed(socket.getInputStream())).isTrue();
+        }
+        canary(mode);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = { "tls", "mtls" })
+    void undecodableBytesInsideTlsEndTheirStreamWithInvalidArgument(String mode) throws Exception {
+        try (GrpcTestChannel channel = GrpcTestChannel.tls(sluice(mode).grpcPort(), pki.caCertificate(),
+                TestPki.SERVER_NAME, clientCertificate(mode))) {
+            MethodDescriptor<byte[], byte[]> method = MethodDescriptor.<byte[], byte[]>newBuilder()
+                    .setType(MethodDescriptor.MethodType.BIDI_STREAMING).setFullMethodName(RawHttp2.PROCESS)
+                    .setRequestMarshaller(new Bytes()).setResponseMarshaller(new Bytes()).build();
+            CompletableFuture<Status> closed = new CompletableFuture<>();
+            ClientCall<byte[], byte[]> call = channel.channel().newCall(method, CallOptions.DEFAULT);
+            call.start(new ClientCall.Listener<>() {
+                @Override
+                public void onClose(Status status, Metadata trailers) {
+                    closed.complete(status);
+                }
+            }, new Metadata());
+            call.request(1);
+            call.sendMessage(new byte[] { 0x12, 0x64, 0x0a, 0x00 });
+            Status status = closed.get(5, TimeUnit.SECONDS);
+            assertThat(status.getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+            assertThat(status.getDescription()).startsWith("ProcessingRequest cannot be decoded:");
+        }
+        canary(mode);
+    }
+
+    private static void canary(String mode) {
+        try (GrpcTestChannel channel = GrpcTestChannel.tls(sluice(mode).grpcPort(), pki.caCertificate(),
+                TestPki.SERVER_NAME, clientCertificate(mode))) {
+            assertThat(channel.exchangeRequestHeaders().hasRequestHeaders()).isTrue();
+        }
+    }
+
+    /** A TLS socket speaking h2 (ALPN), trusting the test CA, with the client certificate for mTLS. */
+    private static SSLSocket h2Socket(int port, TestPki.Pair client) throws IOException {
+        SslContextBuilder builder = SslContextBuilder.forClient().sslProvider(SslProvider.JDK)
+                .trustManager(pki.caCertificate().toFile());
+        if (client != null) {
+            builder.keyManager(client.certificate().toFile(), client.key().toFile());
+        }
+        SSLContext context = ((JdkSslContext) builder.build()).context();
+        SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket("127.0.0.1", port);
+        SSLParameters parameters = socket.getSSLParameters();
+        parameters.setServerNames(List.of(new SNIHostName(TestPki.SERVER_NAME)));
+        parameters.setApplicationProtocols(new String[] { "h2" });
+        socket.setSSLParameters(parameters);
+        socket.setSoTimeout(10_000);
+        socket.startHandshake();
+        assertThat(socket.getApplicationProtocol()).isEqualTo("h2");
+        return socket;
+    }
+
+    private static boolean closed(InputStream in) throws IOException {
+        byte[] buffer = new byte[4096];
+        try {
+            while (in.read(buffer) >= 0) {
+                // Whatever Sluice answers before it closes (a TLS alert, say) is read and dropped.
+            }
+            return true;
+        } catch (SocketTimeoutException e) {
+            return false;
+        } catch (java.net.SocketException e) {
+            return true;
+        }
+    }
+
+    private static final class Bytes implements MethodDescriptor.Marshaller<byte[]> {
+        @Override
+        public InputStream stream(byte[] value) {
+            return new ByteArrayInputStream(value);
+        }
+
+        @Override
+        public byte[] parse(InputStream stream) {
+            try {
+                return stream.readAllBytes();
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+    }
+}
