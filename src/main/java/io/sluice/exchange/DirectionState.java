@@ -53,8 +53,18 @@ final class DirectionState {
         if (possibleBodyModes.contains(BodySendMode.FULL_DUPLEX_STREAMED)) {
             return BodySendMode.FULL_DUPLEX_STREAMED;
         }
-        return possibleBodyModes.stream().filter(m -> m != BodySendMode.NONE).findFirst().orElse(BodySendMode.STREAMED);
+        // In the enum's order, as the set iterates, without an iterator per message (called several times each).
+        for (BodySendMode mode : SENDING_MODES) {
+            if (possibleBodyModes.contains(mode)) {
+                return mode;
+            }
+        }
+        return BodySendMode.STREAMED;
     }
+
+    /** The body modes that send a body, in the enum's order. */
+    private static final BodySendMode[] SENDING_MODES = java.util.Arrays.stream(BodySendMode.values())
+            .filter(mode -> mode != BodySendMode.NONE && mode != BodySendMode.UNRECOGNIZED).toArray(BodySendMode[]::new);
 
     /** BUFFERED and BUFFERED_PARTIAL send at most one body message per direction. */
     boolean sendsBodyAsOneMessage() {
