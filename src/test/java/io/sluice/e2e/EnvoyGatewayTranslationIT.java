@@ -174,16 +174,45 @@ class EnvoyGatewayTranslationIT {
         assertThat(matched).containsExactly(cluster.path("transportSocketMatches").path(0).path("name").asText());
     }
 
-    /** The "unless": the policy fields that change what the previous tests found absent. */
+    /** The "unless": every policy field the README maps to Sluice's behaviour, and what it renders. */
     @Test
-    void messageTimeoutAndFailOpenAreRenderedWhenThePolicySetsThem() throws Exception {
+    void thePolicyFieldsTheReadmeMapsAreRenderedWhenSet() throws Exception {
         EnvoyGatewayPattern pattern = EnvoyGatewayPattern.separateService();
         ObjectNode extProc = (ObjectNode) pattern.policy().path("spec").path("extProc").path(0);
         extProc.put("messageTimeout", "750ms").put("failOpen", true);
-        EnvoyGatewayXds xds = EnvoyGatewayXds.of(translate(pattern));
+        ObjectNode mode = (ObjectNode) extProc.path("processingMode");
+        mode.put("allowModeOverride", true);
+        ((ObjectNode) mode.path("request")).putArray("attributes").add("xds.route_name").add("request.path");
+        ((ObjectNode) mode.path("response")).putArray("attributes").add("request.path");
+        ObjectNode metadata = extProc.putObject("metadata");
+        metadata.putArray("accessibleNamespaces").add("io.sluice.enrichment");
+        metadata.putArray("writableNamespaces").add("io.sluice.enrichment");
+        extProc.putObject("backendSettings").putObject("healthCheck").putObject("active").put("type", "GRPC");
+
+        JsonNode translation = translate(pattern);
+        assertThat(EnvoyGatewayStatus.problems(translation)).isEmpty();
+        EnvoyGatewayXds xds = EnvoyGatewayXds.of(translation);
         JsonNode config = xds.httpFilters(n -> n.contains("ext_proc")).get(0).path("typedConfig");
         assertThat(config.path("messageTimeout").asText()).isEqualTo("0.750s");
         assertThat(config.path("failureModeAllow").asBoolean()).isTrue();
+        assertThat(config.path("allowModeOverride").asBoolean()).isTrue();
+        assertThat(config.path("requestAttributes")).extracting(JsonNode::asText).containsExactly("xds.route_name", "request.path");
+        assertThat(config.path("responseAttributes")).extracting(JsonNode::asText).containsExactly("request.path");
+        // Envoy sends the accessible namespaces to Sluice and takes Sluice's metadata only in the writable ones.
+        assertThat(config.path("metadataOptions").path("forwardingNamespaces").path("untyped"))
+                .extracting(JsonNode::asText).containsExactly("io.sluice.enrichment");
+        assertThat(config.path("metadataOptions").path("receivingNamespaces").path("untyped"))
+                .extracting(JsonNode::asText).containsExactly("io.sluice.enrichment");
+        // An active gRPC check with no service name asks Sluice's health service for "": every 3 s, down after 3.
+        JsonNode checks = xds.cluster(extProcCluster(xds)).path("healthChecks");
+        assertThat(checks).hasSize(1);
+        JsonNode check = checks.path(0);
+        assertThat(check.path("grpcHealthCheck").path("serviceName").asText("")).isEmpty();
+        assertThat(check.has("grpcHealthCheck")).isTrue();
+        assertThat(check.path("interval").asText()).isEqualTo("3s");
+        assertThat(check.path("timeout").asText()).isEqualTo("1s");
+        assertThat(check.path("unhealthyThreshold").asInt()).isEqualTo(3);
+        assertThat(check.path("healthyThreshold").asInt()).isEqualTo(1);
     }
 
     static List<String> endpointAddresses(EnvoyGatewayXds xds, String cluster) {
