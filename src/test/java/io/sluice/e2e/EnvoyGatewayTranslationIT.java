@@ -215,6 +215,19 @@ class EnvoyGatewayTranslationIT {
         assertThat(check.path("healthyThreshold").asInt()).isEqualTo(1);
     }
 
+    /** The task's sidecar policy has no processingMode: Envoy then sends Sluice nothing at all. */
+    @Test
+    void withoutAProcessingModeEverythingIsSkipped() throws Exception {
+        EnvoyGatewayPattern pattern = EnvoyGatewayPattern.separateService();
+        ((ObjectNode) pattern.policy().path("spec").path("extProc").path(0)).remove("processingMode");
+        EnvoyGatewayXds xds = EnvoyGatewayXds.of(translate(pattern));
+        JsonNode mode = xds.httpFilters(n -> n.contains("ext_proc")).get(0).path("typedConfig").path("processingMode");
+        assertThat(List.of("requestHeaderMode", "responseHeaderMode", "requestTrailerMode", "responseTrailerMode"))
+                .allSatisfy(field -> assertThat(mode.path(field).asText()).as(field).isEqualTo("SKIP"));
+        assertThat(mode.path("requestBodyMode").asText("NONE")).isEqualTo("NONE");
+        assertThat(mode.path("responseBodyMode").asText("NONE")).isEqualTo("NONE");
+    }
+
     static List<String> endpointAddresses(EnvoyGatewayXds xds, String cluster) {
         List<String> addresses = new ArrayList<>();
         for (JsonNode address : xds.loadAssignment(cluster).findValues("address")) {
