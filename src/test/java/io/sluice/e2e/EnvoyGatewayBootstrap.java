@@ -10,8 +10,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 /**
  * A static Envoy bootstrap made of the xDS Envoy Gateway renders for a Gateway's listener: its listener, routes and
  * clusters unchanged, except what only a cluster can provide. RDS becomes the inline route configuration, EDS the
- * inline endpoints, each cluster's endpoints a loopback port given by the test, and the listener binds an ephemeral
- * port on 127.0.0.1. Envoy Gateway's own bootstrap (xDS client, its ready listener, stats sinks) is left out.
+ * inline endpoints, each cluster's endpoints an address on this machine given by the test, and the listener binds
+ * an ephemeral port on 127.0.0.1. Envoy Gateway's own bootstrap (xDS client, its ready listener, stats sinks) is
+ * left out.
  */
 final class EnvoyGatewayBootstrap {
 
@@ -22,10 +23,11 @@ final class EnvoyGatewayBootstrap {
 
     /**
      * @param listener the Envoy Gateway listener to run, e.g. {@code default/eg/http}
-     * @param loopbackPorts for every cluster the listener's routes and filters use, the port on 127.0.0.1 that stands
-     *                      for its endpoints; a cluster without one fails, so that nothing reaches a cluster address
+     * @param endpoints for every cluster in the translation, the address that stands for its endpoints:
+     *                  {@code 127.0.0.1:<port>} or {@code unix:<path>}; a cluster without one fails, so that nothing
+     *                  is left pointing at a cluster address
      */
-    static String of(EnvoyGatewayXds xds, String listener, Map<String, Integer> loopbackPorts) {
+    static String of(EnvoyGatewayXds xds, String listener, Map<String, String> endpoints) {
         ObjectNode bootstrap = JSON.createObjectNode();
         bootstrap.putObject("admin").set("address", socketAddress(0));
         ObjectNode resources = bootstrap.putObject("staticResources");
@@ -45,14 +47,14 @@ final class EnvoyGatewayBootstrap {
         ArrayNode clusters = resources.putArray("clusters");
         for (JsonNode translated : xds.clusters()) {
             String name = translated.path("name").asText();
-            Integer port = loopbackPorts.get(name);
-            if (port == null) {
-                throw new AssertionError("no loopback port for cluster " + name + " (given: " + loopbackPorts.keySet() + ")");
+            String local = endpoints.get(name);
+            if (local == null) {
+                throw new AssertionError("no local address for cluster " + name + " (given: " + endpoints.keySet() + ")");
             }
             ObjectNode cluster = untyped(translated);
             ObjectNode assignment = untyped(xds.loadAssignment(name));
-            assignment.findParents("socketAddress").forEach(a -> ((ObjectNode) a).set("socketAddress",
-                    socketAddress(port).path("socketAddress")));
+            assignment.path("endpoints").forEach(locality -> locality.path("lbEndpoints").forEach(
+                    e -> ((ObjectNode) e.path("endpoint")).set("address", address(local))));
             if (cluster.remove("edsClusterConfig") != null) {
                 cluster.put("type", "STATIC");
             }
@@ -60,6 +62,15 @@ final class EnvoyGatewayBootstrap {
             clusters.add(cluster);
         }
         return bootstrap.toPrettyString();
+    }
+
+    private static ObjectNode address(String local) {
+        if (local.startsWith("unix:")) {
+            ObjectNode address = JSON.createObjectNode();
+            address.putObject("pipe").put("path", local.substring("unix:".length()));
+            return address;
+        }
+        return socketAddress(Integer.parseInt(local.substring(local.lastIndexOf(':') + 1)));
     }
 
     private static ObjectNode socketAddress(int port) {

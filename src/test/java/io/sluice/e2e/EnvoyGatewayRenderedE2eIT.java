@@ -6,10 +6,13 @@ import static org.hamcrest.Matchers.equalTo;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import io.restassured.RestAssured;
 import io.restassured.response.Response;
@@ -18,27 +21,42 @@ import io.sluice.devmode.EnvoyLauncher;
 import io.sluice.testing.SluiceProcess;
 
 /**
- * The seed task's curl through the Envoy configuration Envoy Gateway renders from the shipped separate-Service
- * resources (translated at test time by {@code egctl}, endpoints moved to loopback), in front of a fresh packaged
- * Sluice: Envoy Gateway's 200 ms message timeout, fail-closed filter and 64 KiB windows, not a look-alike.
+ * The seed task's curl through the Envoy configuration Envoy Gateway renders from the shipped resources (translated
+ * at test time by {@code egctl}, endpoints moved to this machine), in front of a fresh packaged Sluice: Envoy
+ * Gateway's 200 ms message timeout, fail-closed filter and 64 KiB windows, not a look-alike. The TLS pattern is not
+ * here: its CA comes over SDS from Envoy Gateway, which a static bootstrap would have to stand in for.
  */
 class EnvoyGatewayRenderedE2eIT {
 
     static final String LISTENER = "default/eg/http";
 
-    @Test
-    void theTasksCurlThroughWhatEnvoyGatewayRenders() throws Exception {
+    static Stream<EnvoyGatewayPattern> patterns() {
+        return Stream.of(EnvoyGatewayPattern.separateService(), EnvoyGatewayPattern.sidecarLoopback(),
+                EnvoyGatewayPattern.sidecarUnixSocket());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("patterns")
+    void theTasksCurlThroughWhatEnvoyGatewayRenders(EnvoyGatewayPattern pattern) throws Exception {
         Path dir = Files.createDirectories(Path.of(System.getProperty("sluice.build.dir", "target"), "egctl"));
-        EnvoyGatewayXds xds = EnvoyGatewayXds.of(Egctl.translate(dir, EnvoyGatewayPattern.separateService().yaml()));
+        EnvoyGatewayXds xds = EnvoyGatewayXds.of(Egctl.translate(dir, pattern.yaml()));
+        boolean unix = EnvoyGatewayTranslationIT.endpointAddresses(xds, EnvoyGatewayTranslationIT.extProcCluster(xds))
+                .get(0).startsWith("unix:");
         int grpcPort = SluiceProcess.freePort();
+        // Unix socket paths are limited to 107 bytes: a short temporary directory, not target/.
+        Path socket = Files.createTempDirectory("sluice-eg").resolve("ext-proc.sock");
+        Map<String, String> config = new HashMap<>(Map.of("quarkus.grpc.server.port", Integer.toString(grpcPort)));
+        if (unix) {
+            config.put("sluice.uds.path", socket.toString());
+        }
+        String name = "eg-rendered-" + pattern.name().replaceAll("[^A-Za-z0-9]+", "-");
         try (EchoUpstream upstream = EchoUpstream.standalone();
-                SluiceProcess sluice = SluiceProcess.start("eg-rendered", List.of("-Xmx256m"),
-                        Map.of("quarkus.grpc.server.port", Integer.toString(grpcPort)))) {
+                SluiceProcess sluice = SluiceProcess.start(name, List.of("-Xmx256m"), config)) {
             int upstreamPort = upstream.startAndAwait("127.0.0.1", 0);
             String bootstrap = EnvoyGatewayBootstrap.of(xds, LISTENER, Map.of(
-                    "httproute/default/myapp/rule/0", upstreamPort,
-                    EnvoyGatewayTranslationIT.extProcCluster(xds), grpcPort));
-            try (EnvoyLauncher envoy = EnvoyLauncher.startBootstrap("eg-rendered", bootstrap)) {
+                    "httproute/default/myapp/rule/0", "127.0.0.1:" + upstreamPort,
+                    EnvoyGatewayTranslationIT.extProcCluster(xds), unix ? "unix:" + socket : "127.0.0.1:" + grpcPort));
+            try (EnvoyLauncher envoy = EnvoyLauncher.startBootstrap(name, bootstrap)) {
                 // The first request to a Sluice that has just become ready, as after a rollout.
                 Response first = curl(envoy, "/myapp");
                 first.then().statusCode(200)
@@ -55,6 +73,9 @@ class EnvoyGatewayRenderedE2eIT {
                 assertThat(PackagedEnvoys.extProcCounter(envoy, "streams_failed")).isZero();
                 assertThat(PackagedEnvoys.extProcCounter(envoy, "streams_started")).isOne();
             }
+        } finally {
+            Files.deleteIfExists(socket);
+            Files.deleteIfExists(socket.getParent());
         }
     }
 
