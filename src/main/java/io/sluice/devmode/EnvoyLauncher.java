@@ -150,8 +150,17 @@ public final class EnvoyLauncher implements AutoCloseable {
      */
     public static EnvoyLauncher start(String name, String templateResource, Map<String, String> vars, boolean replaceStale) {
         checkName(name);
+        return launch(name, EnvoyTemplates.render(templateResource, vars), replaceStale);
+    }
+
+    /** As {@link #start(String, String, Map)} on a bootstrap built at run time rather than a classpath template. */
+    public static EnvoyLauncher startBootstrap(String name, String config) {
+        checkName(name);
+        return launch(name, config, false);
+    }
+
+    private static EnvoyLauncher launch(String name, String config, boolean replaceStale) {
         Path bin = requireBinary();
-        String config = EnvoyTemplates.render(templateResource, vars);
         if (!RUNNING.add(name)) {
             throw new IllegalStateException("an Envoy named '" + name + "' is already running in this JVM");
         }

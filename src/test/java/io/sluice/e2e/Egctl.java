@@ -1,0 +1,81 @@
+package io.sluice.e2e;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/**
+ * Envoy Gateway's own translator, {@code egctl x translate}: Gateway API and Envoy Gateway resources in, the same
+ * resources with the status Envoy Gateway would write plus the xDS it would send to Envoy out. The binary is
+ * {@code EGCTL_BIN}, else the one the pom installs ({@code src/build/install-egctl.sh}, system property
+ * {@code egctl.bin}); a missing binary fails the test, so that CI cannot pass without translating.
+ */
+final class Egctl {
+
+    static final String BIN_ENV = "EGCTL_BIN";
+    static final String BIN_PROPERTY = "egctl.bin";
+
+    private Egctl() {
+    }
+
+    /**
+     * {@code --to gateway-api,xds -t all -o json} on {@code input}: the JSON object with {@code resources} (every
+     * input resource with its status) and {@code xds} (one config dump per Gateway, keyed {@code <ns>/<gateway>}).
+     */
+    static JsonNode translate(Path workDir, String input) {
+        try {
+            Path in = Files.createTempFile(workDir, "eg-input-", ".yaml");
+            Files.writeString(in, input, StandardCharsets.UTF_8);
+            Path out = Files.createTempFile(workDir, "eg-output-", ".json");
+            List<String> cmd = List.of(requireBinary().toString(), "x", "translate", "--from", "gateway-api",
+                    "--to", "gateway-api,xds", "-t", "all", "-o", "json", "-f", in.toString());
+            // stdout to a file: the dump is megabytes, and stderr stays apart for the failure message.
+            Process process = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectErrorStream(false).start();
+            String err = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!process.waitFor(120, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                throw new IllegalStateException("egctl did not finish within 120 s: " + cmd);
+            }
+            if (process.exitValue() != 0) {
+                throw new IllegalStateException("egctl exited with " + process.exitValue() + ": " + err + "\ninput " + in);
+            }
+            return new ObjectMapper().readTree(out.toFile());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static Path requireBinary() {
+        List<String> looked = new ArrayList<>();
+        return candidate("env " + BIN_ENV, System.getenv(BIN_ENV), looked)
+                .or(() -> candidate("system property " + BIN_PROPERTY, System.getProperty(BIN_PROPERTY), looked))
+                .orElseThrow(() -> new IllegalStateException("egctl not found. Looked at: "
+                        + (looked.isEmpty() ? "nothing (neither " + BIN_ENV + " nor -D" + BIN_PROPERTY + " is set)" : looked)
+                        + ".\n  Run ./mvnw verify (before the integration tests it compiles the pinned egctl into"
+                        + " .tools/egctl/ with go install), or set " + BIN_ENV + " to an egctl binary of that version."));
+    }
+
+    private static Optional<Path> candidate(String source, String value, List<String> looked) {
+        if (value == null || value.isBlank()) {
+            return Optional.empty();
+        }
+        Path path = Path.of(value);
+        if (Files.isRegularFile(path) && Files.isExecutable(path)) {
+            return Optional.of(path);
+        }
+        looked.add(source + ": " + path + (Files.exists(path) ? " (not executable)" : " (missing)"));
+        return Optional.empty();
+    }
+}
