@@ -4,12 +4,9 @@ import static io.restassured.RestAssured.given;
 import static io.sluice.testing.EnvoyMessages.requestHeaders;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
-import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
@@ -25,14 +22,12 @@ import com.google.protobuf.CodedOutputStream;
 import io.envoyproxy.envoy.service.ext_proc.v3.ProcessingRequest;
 import io.envoyproxy.envoy.service.ext_proc.v3.ProcessingResponse.ResponseCase;
 import io.envoyproxy.envoy.service.ext_proc.v3.ProtocolConfiguration;
-import io.grpc.ClientCall;
-import io.grpc.Metadata;
-import io.grpc.MethodDescriptor;
 import io.grpc.Status;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.sluice.testing.ExtProcClient;
+import io.sluice.testing.RawGrpc;
 import io.sluice.testing.RawHttp2;
 
 /**
@@ -58,7 +53,7 @@ class HostileInputTest extends ChannelSupport {
     void undecodableBytesEndTheStreamWithInvalidArgument() throws Exception {
         double before = metric("sluice_stream_errors_total", "cause=\"malformed\"");
         // request_headers (field 2) announcing 100 bytes, of which 2 follow: protobuf cannot decode it.
-        Status status = sendRaw(new byte[] { 0x12, 0x64, 0x0a, 0x00 });
+        Status status = RawGrpc.sendRaw(channel, new byte[] { 0x12, 0x64, 0x0a, 0x00 });
         assertThat(status.getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
         assertThat(status.getDescription()).startsWith("ProcessingRequest cannot be decoded:");
         assertThat(metric("sluice_stream_errors_total", "cause=\"malformed\"")).isEqualTo(before + 1);
@@ -70,7 +65,7 @@ class HostileInputTest extends ChannelSupport {
         // request_headers { headers { headers { key: 0xC3 0x28 } } }: a proto3 string that is not UTF-8.
         byte[] value = nested(1, new byte[] { (byte) 0xC3, 0x28 });
         byte[] message = nested(2, nested(1, nested(1, value)));
-        Status status = sendRaw(message);
+        Status status = RawGrpc.sendRaw(channel, message);
         assertThat(status.getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
         assertThat(status.getDescription()).contains("cannot be decoded").containsIgnoringCase("UTF-8");
         canary();
@@ -95,7 +90,7 @@ class HostileInputTest extends ChannelSupport {
         try (Socket socket = new Socket("127.0.0.1", grpcPort())) {
             socket.setSoTimeout(5_000);
             socket.getOutputStream().write("GET / HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-            assertThat(drainUntilClosed(socket.getInputStream())).as("the connection is closed").isTrue();
+            assertThat(RawGrpc.closedByPeer(socket.getInputStream())).as("the connection is closed").isTrue();
         }
         org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5))
                 .until(() -> metric("sluice_transport_errors_total", "cause=\"http1_on_grpc_port\"") == before + 1);
@@ -116,7 +111,7 @@ class HostileInputTest extends ChannelSupport {
             hello[4] = 0x3b;
             hello[5] = 0x01;
             socket.getOutputStream().write(hello);
-            assertThat(drainUntilClosed(socket.getInputStream())).as("the connection is closed").isTrue();
+            assertThat(RawGrpc.closedByPeer(socket.getInputStream())).as("the connection is closed").isTrue();
         }
         org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5))
                 .until(() -> metric("sluice_transport_errors_total", "cause=\"not_http2\"") == before + 1);
@@ -130,7 +125,7 @@ class HostileInputTest extends ChannelSupport {
             long start = System.nanoTime();
             for (Socket socket : new Socket[] { silent, half }) {
                 socket.setSoTimeout(5_000);
-                assertThat(drainUntilClosed(socket.getInputStream())).as("closed by Sluice").isTrue();
+                assertThat(RawGrpc.closedByPeer(socket.getInputStream())).as("closed by Sluice").isTrue();
             }
             assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(4));
         }
@@ -178,23 +173,6 @@ class HostileInputTest extends ChannelSupport {
         }
     }
 
-    private Status sendRaw(byte[] message) throws Exception {
-        MethodDescriptor<byte[], byte[]> method = MethodDescriptor.<byte[], byte[]>newBuilder()
-                .setType(MethodDescriptor.MethodType.BIDI_STREAMING).setFullMethodName(PROCESS)
-                .setRequestMarshaller(new Bytes()).setResponseMarshaller(new Bytes()).build();
-        CompletableFuture<Status> closed = new CompletableFuture<>();
-        ClientCall<byte[], byte[]> call = channel.newCall(method, io.grpc.CallOptions.DEFAULT);
-        call.start(new ClientCall.Listener<>() {
-            @Override
-            public void onClose(Status status, Metadata trailers) {
-                closed.complete(status);
-            }
-        }, new Metadata());
-        call.request(1);
-        call.sendMessage(message);
-        return closed.get(5, TimeUnit.SECONDS);
-    }
-
     private static byte[] nested(int field, byte[] payload) throws IOException {
         java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
         CodedOutputStream out = CodedOutputStream.newInstance(bytes);
@@ -203,40 +181,10 @@ class HostileInputTest extends ChannelSupport {
         return bytes.toByteArray();
     }
 
-    private static boolean drainUntilClosed(InputStream in) throws IOException {
-        byte[] buffer = new byte[4096];
-        try {
-            while (in.read(buffer) >= 0) {
-                // Sluice may answer (SETTINGS, GOAWAY) before it closes.
-            }
-            return true;
-        } catch (SocketTimeoutException e) {
-            return false;
-        } catch (java.net.SocketException e) {
-            return true;
-        }
-    }
-
     private static double metric(String name, String label) {
         String body = given().get("/q/metrics").then().statusCode(200).extract().asString();
         Matcher m = Pattern.compile("(?m)^" + name + "\\{[^}]*" + Pattern.quote(label) + "[^}]*} (\\S+)$").matcher(body);
         assertThat(m.find()).as(name + "{" + label + "} in /q/metrics").isTrue();
         return Double.parseDouble(m.group(1));
-    }
-
-    private static final class Bytes implements MethodDescriptor.Marshaller<byte[]> {
-        @Override
-        public InputStream stream(byte[] value) {
-            return new ByteArrayInputStream(value);
-        }
-
-        @Override
-        public byte[] parse(InputStream stream) {
-            try {
-                return stream.readAllBytes();
-            } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-        }
     }
 }

@@ -2,12 +2,9 @@ package io.sluice.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
-import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,15 +23,12 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import io.grpc.CallOptions;
-import io.grpc.ClientCall;
-import io.grpc.Metadata;
-import io.grpc.MethodDescriptor;
 import io.grpc.Status;
 import io.netty.handler.ssl.JdkSslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
 import io.sluice.testing.GrpcTestChannel;
+import io.sluice.testing.RawGrpc;
 import io.sluice.testing.RawHttp2;
 import io.sluice.testing.SluiceProcess;
 import io.sluice.testing.TestPki;
@@ -128,7 +122,7 @@ class HostileTlsIT {
         try (Socket silent = new Socket("127.0.0.1", sluice(mode).grpcPort())) {
             silent.setSoTimeout(5_000);
             long start = System.nanoTime();
-            assertThat(closed(silent.getInputStream())).as("closed by Sluice").isTrue();
+            assertThat(RawGrpc.closedByPeer(silent.getInputStream())).as("closed by Sluice").isTrue();
             assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(4));
         }
         canary(mode);
@@ -142,7 +136,7 @@ class HostileTlsIT {
             socket.setSoTimeout(5_000);
             socket.getOutputStream().write(RawHttp2.PREFACE);
             socket.getOutputStream().write("GET / HTTP/1.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-            assertThat(closed(socket.getInputStream())).isTrue();
+            assertThat(RawGrpc.closedByPeer(socket.getInputStream())).isTrue();
         }
         canary(mode);
     }
@@ -152,20 +146,7 @@ class HostileTlsIT {
     void undecodableBytesInsideTlsEndTheirStreamWithInvalidArgument(String mode) throws Exception {
         try (GrpcTestChannel channel = GrpcTestChannel.tls(sluice(mode).grpcPort(), pki.caCertificate(),
                 TestPki.SERVER_NAME, clientCertificate(mode))) {
-            MethodDescriptor<byte[], byte[]> method = MethodDescriptor.<byte[], byte[]>newBuilder()
-                    .setType(MethodDescriptor.MethodType.BIDI_STREAMING).setFullMethodName(RawHttp2.PROCESS)
-                    .setRequestMarshaller(new Bytes()).setResponseMarshaller(new Bytes()).build();
-            CompletableFuture<Status> closed = new CompletableFuture<>();
-            ClientCall<byte[], byte[]> call = channel.channel().newCall(method, CallOptions.DEFAULT);
-            call.start(new ClientCall.Listener<>() {
-                @Override
-                public void onClose(Status status, Metadata trailers) {
-                    closed.complete(status);
-                }
-            }, new Metadata());
-            call.request(1);
-            call.sendMessage(new byte[] { 0x12, 0x64, 0x0a, 0x00 });
-            Status status = closed.get(5, TimeUnit.SECONDS);
+            Status status = RawGrpc.sendRaw(channel.channel(), new byte[] { 0x12, 0x64, 0x0a, 0x00 });
             assertThat(status.getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
             assertThat(status.getDescription()).startsWith("ProcessingRequest cannot be decoded:");
         }
@@ -196,35 +177,5 @@ class HostileTlsIT {
         socket.startHandshake();
         assertThat(socket.getApplicationProtocol()).isEqualTo("h2");
         return socket;
-    }
-
-    private static boolean closed(InputStream in) throws IOException {
-        byte[] buffer = new byte[4096];
-        try {
-            while (in.read(buffer) >= 0) {
-                // Whatever Sluice answers before it closes (a TLS alert, say) is read and dropped.
-            }
-            return true;
-        } catch (SocketTimeoutException e) {
-            return false;
-        } catch (java.net.SocketException e) {
-            return true;
-        }
-    }
-
-    private static final class Bytes implements MethodDescriptor.Marshaller<byte[]> {
-        @Override
-        public InputStream stream(byte[] value) {
-            return new ByteArrayInputStream(value);
-        }
-
-        @Override
-        public byte[] parse(InputStream stream) {
-            try {
-                return stream.readAllBytes();
-            } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-        }
     }
 }
