@@ -5,13 +5,12 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sluice.testing.ToolBinary;
 
 /**
  * Envoy Gateway's own translator, {@code egctl x translate}: Gateway API and Envoy Gateway resources in, the same
@@ -58,24 +57,9 @@ final class Egctl {
     }
 
     static Path requireBinary() {
-        List<String> looked = new ArrayList<>();
-        return candidate("env " + BIN_ENV, System.getenv(BIN_ENV), looked)
-                .or(() -> candidate("system property " + BIN_PROPERTY, System.getProperty(BIN_PROPERTY), looked))
-                .orElseThrow(() -> new IllegalStateException("egctl not found. Looked at: "
-                        + (looked.isEmpty() ? "nothing (neither " + BIN_ENV + " nor -D" + BIN_PROPERTY + " is set)" : looked)
-                        + ".\n  Run ./mvnw verify (before the integration tests it compiles the pinned egctl into"
-                        + " .tools/egctl/ with go install), or set " + BIN_ENV + " to an egctl binary of that version."));
+        return ToolBinary.require("egctl", BIN_ENV, BIN_PROPERTY, "Run ./mvnw verify (before the integration tests it "
+                + "compiles the pinned egctl into .tools/egctl/ with go install), or set " + BIN_ENV
+                + " to an egctl binary of that version.");
     }
 
-    private static Optional<Path> candidate(String source, String value, List<String> looked) {
-        if (value == null || value.isBlank()) {
-            return Optional.empty();
-        }
-        Path path = Path.of(value);
-        if (Files.isRegularFile(path) && Files.isExecutable(path)) {
-            return Optional.of(path);
-        }
-        looked.add(source + ": " + path + (Files.exists(path) ? " (not executable)" : " (missing)"));
-        return Optional.empty();
-    }
 }

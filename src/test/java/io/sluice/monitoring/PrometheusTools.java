@@ -7,8 +7,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import io.sluice.testing.ToolBinary;
 
 /**
  * Where {@code prometheus} and {@code promtool} are: the environment variables {@code PROMETHEUS_BIN} and
@@ -64,25 +64,9 @@ public final class PrometheusTools {
     }
 
     private static Path require(String tool, String env, String property) {
-        List<String> looked = new ArrayList<>();
-        Optional<Path> found = candidate("env " + env, System.getenv(env), looked)
-                .or(() -> candidate("system property " + property, System.getProperty(property), looked));
-        return found.orElseThrow(() -> new IllegalStateException(tool + " not found. Looked at: "
-                + (looked.isEmpty() ? "nothing (neither " + env + " nor -D" + property + " is set)" : looked) + ".\n"
-                + "  Run ./mvnw verify (before the integration tests it provides " + tool + " in .tools/prometheus/, "
-                + "fetching the Debian package prometheus if needed), or sudo apt-get install prometheus, or set " + env
-                + " to a " + tool + " binary."));
+        return ToolBinary.require(tool, env, property, "Run ./mvnw verify (before the integration tests it provides " + tool
+                + " in .tools/prometheus/, fetching the Debian package prometheus if needed), or sudo apt-get install "
+                + "prometheus, or set " + env + " to a " + tool + " binary.");
     }
 
-    private static Optional<Path> candidate(String source, String value, List<String> looked) {
-        if (value == null || value.isBlank()) {
-            return Optional.empty();
-        }
-        Path path = Path.of(value);
-        if (Files.isRegularFile(path) && Files.isExecutable(path)) {
-            return Optional.of(path);
-        }
-        looked.add(source + ": " + path + (Files.exists(path) ? " (not executable)" : " (missing)"));
-        return Optional.empty();
-    }
 }

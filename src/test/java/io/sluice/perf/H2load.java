@@ -8,8 +8,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import io.sluice.testing.ToolBinary;
 
 /**
  * One run of h2load (Debian package nghttp2-client) as a process of its own. Its summary goes to
@@ -62,27 +62,11 @@ public final class H2load {
 
     /** First executable of: env {@code H2LOAD_BIN}, system property {@code h2load.bin} (set by the pom). */
     public static Path requireBinary() {
-        List<String> looked = new ArrayList<>();
-        Optional<Path> found = candidate("env " + BIN_ENV, System.getenv(BIN_ENV), looked)
-                .or(() -> candidate("system property " + BIN_PROPERTY, System.getProperty(BIN_PROPERTY), looked));
-        return found.orElseThrow(() -> new IllegalStateException("h2load not found. Looked at: "
-                + (looked.isEmpty() ? "nothing (neither " + BIN_ENV + " nor -D" + BIN_PROPERTY + " is set)" : looked) + ".\n"
-                + "  Run ./mvnw verify (before the integration tests it provides h2load in .tools/h2load/, fetching the "
-                + "Debian package nghttp2-client if needed), or sudo apt-get install nghttp2-client, or set " + BIN_ENV
-                + " to an h2load binary."));
+        return ToolBinary.require("h2load", BIN_ENV, BIN_PROPERTY, "Run ./mvnw verify (before the integration tests it "
+                + "provides h2load in .tools/h2load/, fetching the Debian package nghttp2-client if needed), or sudo "
+                + "apt-get install nghttp2-client, or set " + BIN_ENV + " to an h2load binary.");
     }
 
-    private static Optional<Path> candidate(String source, String value, List<String> looked) {
-        if (value == null || value.isBlank()) {
-            return Optional.empty();
-        }
-        Path path = Path.of(value);
-        if (Files.isRegularFile(path) && Files.isExecutable(path)) {
-            return Optional.of(path);
-        }
-        looked.add(source + ": " + path + (Files.exists(path) ? " (not executable)" : " (missing)"));
-        return Optional.empty();
-    }
 
     private static String read(Path file) throws IOException {
         return Files.exists(file) ? Files.readString(file) : "";
