@@ -1,8 +1,6 @@
 package io.sluice.perf;
 
-import java.io.BufferedOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.Socket;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -92,46 +90,15 @@ final class RapidReset {
     }
 
     private static Attacker attack(int port, int streams) {
-        int sent = 0;
         try (Socket socket = new Socket("127.0.0.1", port)) {
             socket.setSoTimeout(10_000);
-            OutputStream out = new BufferedOutputStream(socket.getOutputStream(), 64 * 1024);
-            RawHttp2 frames = new RawHttp2();
-            CompletableFuture<Long> goaway = CompletableFuture.supplyAsync(() -> {
-                try {
-                    return RawHttp2.awaitGoaway(socket.getInputStream());
-                } catch (IOException e) {
-                    return -1L;
-                }
-            });
-            out.write(RawHttp2.start());
-            // One exchange as Envoy would open it, so that the connection looks like Envoy's; then the resets.
-            out.write(frames.processHeaders(1));
-            out.flush();
-            Thread.sleep(100);
-            try {
-                for (int i = 0; i < streams && !goaway.isDone(); i++) {
-                    int id = 3 + 2 * i;
-                    out.write(frames.processHeaders(id));
-                    out.write(RawHttp2.cancel(id));
-                    sent++;
-                }
-                out.flush();
-            } catch (IOException e) {
-                // Closed by Sluice mid-attack: what the GOAWAY says is the result.
-            }
-            long code;
-            try {
-                code = goaway.get(10, TimeUnit.SECONDS);
-            } catch (Exception e) {
-                code = -2;
-            }
-            return new Attacker(streams, sent, code);
+            RawHttp2.Attack attack = RawHttp2.rapidReset(socket, streams);
+            return new Attacker(streams, attack.sent(), attack.goawayCode());
         } catch (IOException e) {
-            return new Attacker(streams, sent, -1);
+            return new Attacker(streams, 0, -1);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return new Attacker(streams, sent, -1);
+            return new Attacker(streams, 0, -1);
         }
     }
 

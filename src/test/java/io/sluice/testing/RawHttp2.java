@@ -73,6 +73,50 @@ public final class RawHttp2 {
         return frame;
     }
 
+    /** What a rapid reset got: the streams written before Sluice closed the connection, and its GOAWAY's code. */
+    public record Attack(int sent, long goawayCode) {
+    }
+
+    /**
+     * An HTTP/2 rapid reset on {@code socket} (plain or TLS, not yet used): the preface, one call opened as Envoy's
+     * would be, so that Sluice has set the connection up, then up to {@code streams} HEADERS + RST_STREAM pairs as fast
+     * as the socket takes them, until the GOAWAY arrives. The GOAWAY code is -1 when the connection closed without one,
+     * -2 when neither happened within 10 s.
+     */
+    public static Attack rapidReset(java.net.Socket socket, int streams) throws IOException, InterruptedException {
+        java.io.OutputStream out = new java.io.BufferedOutputStream(socket.getOutputStream(), 64 * 1024);
+        RawHttp2 frames = new RawHttp2();
+        java.util.concurrent.CompletableFuture<Long> goaway = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                return awaitGoaway(socket.getInputStream());
+            } catch (IOException e) {
+                return -1L;
+            }
+        });
+        out.write(start());
+        out.write(frames.processHeaders(1));
+        out.flush();
+        // Time for that call to start on a busy machine: Sluice sets the connection up on it.
+        Thread.sleep(300);
+        int sent = 0;
+        try {
+            for (int i = 0; i < streams && !goaway.isDone(); i++) {
+                int id = 3 + 2 * i;
+                out.write(frames.processHeaders(id));
+                out.write(cancel(id));
+                sent++;
+            }
+            out.flush();
+        } catch (IOException e) {
+            // Closed by Sluice mid-attack: what the GOAWAY says is the result.
+        }
+        try {
+            return new Attack(sent, goaway.get(10, java.util.concurrent.TimeUnit.SECONDS));
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            return new Attack(sent, -2);
+        }
+    }
+
     /** Reads frames until GOAWAY and returns its error code, or -1 when the connection closes without one. */
     public static long awaitGoaway(InputStream input) {
         try {
