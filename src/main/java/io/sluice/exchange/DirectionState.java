@@ -1,13 +1,23 @@
 package io.sluice.exchange;
 
 import java.util.EnumSet;
-import java.util.Optional;
+import java.util.Queue;
 import java.util.Set;
 
+import com.google.protobuf.ByteString;
+
 import io.envoyproxy.envoy.extensions.filters.http.ext_proc.v3.ProcessingMode.BodySendMode;
+import io.envoyproxy.envoy.service.ext_proc.v3.HttpBody;
+import io.envoyproxy.envoy.service.ext_proc.v3.ProcessingResponse;
+import io.sluice.message.MutableHeaders;
+import io.sluice.message.PhaseReply;
+import io.sluice.stage.Direction;
+import io.sluice.stage.ModeOverride;
+import io.sluice.stage.PhaseName;
 
 /**
- * What may come next on one path of an exchange: the protocol rules for incoming messages, in one place.
+ * One direction of an exchange, as Envoy's {@code ProcessorState} is: what may come next (the protocol rules for
+ * incoming messages), the body mode replies are shaped for, and the encoding of those replies, in one place.
  * <p>
  * Per direction Envoy sends headers, then zero or more body messages, then trailers; each may be missing
  * (header mode SKIP, body mode NONE, no trailers). {@code end_of_stream} on headers or body ends the direction.
@@ -22,27 +32,75 @@ final class DirectionState {
     }
 
     private final Direction direction;
+    private final ReplyEncoder encoder;
+    private final PhaseName bodyPhase;
     private Position position = Position.AWAITING_HEADERS;
     private int bodyMessages;
     /** Empty while no body mode was announced: then any body sequence is accepted. */
     private final Set<BodySendMode> possibleBodyModes = EnumSet.noneOf(BodySendMode.class);
+
+    /** What {@link #possibleBodyModes} mean for replies, worked out when they change rather than per message. */
+    private BodySendMode replyBodyMode = BodySendMode.STREAMED;
+    private boolean onlySingleMessageModes;
 
     /** The headers as Envoy holds them after Sluice's headers reply; null until then. */
     private MutableHeaders headersAfterReply;
 
     DirectionState(Direction direction) {
         this.direction = direction;
+        this.encoder = ReplyEncoder.of(direction);
+        this.bodyPhase = direction == Direction.REQUEST ? PhaseName.REQUEST_BODY : PhaseName.RESPONSE_BODY;
     }
 
     void announce(BodySendMode mode) {
         possibleBodyModes.clear();
         possibleBodyModes.add(mode);
+        modesChanged();
     }
 
     void overrideRequested(BodySendMode mode) {
         if (!possibleBodyModes.isEmpty()) {
             possibleBodyModes.add(mode);
+            modesChanged();
         }
+    }
+
+    private void modesChanged() {
+        replyBodyMode = BodySendMode.STREAMED;
+        if (possibleBodyModes.contains(BodySendMode.FULL_DUPLEX_STREAMED)) {
+            replyBodyMode = BodySendMode.FULL_DUPLEX_STREAMED;
+        } else {
+            for (BodySendMode mode : SENDING_MODES) {
+                if (possibleBodyModes.contains(mode)) {
+                    replyBodyMode = mode;
+                    break;
+                }
+            }
+        }
+        onlySingleMessageModes = true;
+        for (BodySendMode mode : possibleBodyModes) {
+            onlySingleMessageModes &= mode == BodySendMode.NONE || mode == BodySendMode.BUFFERED
+                    || mode == BodySendMode.BUFFERED_PARTIAL;
+        }
+    }
+
+    /** The replies to a message of this direction, as Envoy accepts them in the body mode it may be in. */
+    long encode(PhaseReply reply, ModeOverride effectiveModes, Queue<ProcessingResponse> out) {
+        if (reply.phase().kind() == PhaseName.Kind.HEADERS) {
+            headersAfterReply = reply.headers();
+        }
+        return encoder.encode(reply, replyBodyMode, effectiveModes, out);
+    }
+
+    /** Headers come with a body message only while Envoy still holds them (BUFFERED modes, headers sent). */
+    PhaseReply bodyReply(HttpBody body) {
+        return new PhaseReply(bodyPhase, heldHeaders(), body.getBody(), body.getEndOfStream(),
+                body.getEndOfStream() || sendsBodyAsOneMessage());
+    }
+
+    /** The empty, last body message that stands for the end of a streamed body which trailers ended. */
+    PhaseReply lastChunkBeforeTrailers() {
+        return new PhaseReply(bodyPhase, null, ByteString.EMPTY, false, true);
     }
 
     /**
@@ -50,16 +108,7 @@ final class DirectionState {
      * shape; when an override to it is possible we assume Envoy honoured it, since a stage asked for it.
      */
     BodySendMode replyBodyMode() {
-        if (possibleBodyModes.contains(BodySendMode.FULL_DUPLEX_STREAMED)) {
-            return BodySendMode.FULL_DUPLEX_STREAMED;
-        }
-        // In the enum's order, as the set iterates, without an iterator per message (called several times each).
-        for (BodySendMode mode : SENDING_MODES) {
-            if (possibleBodyModes.contains(mode)) {
-                return mode;
-            }
-        }
-        return BodySendMode.STREAMED;
+        return replyBodyMode;
     }
 
     /** The body modes that send a body, in the enum's order. */
@@ -83,18 +132,13 @@ final class DirectionState {
         return position == Position.IN_BODY && !sendsBodyAsOneMessage();
     }
 
-    void headersHeld(MutableHeaders afterReply) {
-        this.headersAfterReply = afterReply;
-    }
-
     /**
      * A fresh view of the headers for a body message, when Envoy still holds them and applies a header mutation
      * in the body reply: BUFFERED and BUFFERED_PARTIAL after a headers message. Empty otherwise (STREAMED and
      * FULL_DUPLEX_STREAMED have sent the headers on already; with header mode SKIP Sluice never saw them).
      */
-    Optional<MutableHeaders> heldHeaders() {
-        return sendsBodyAsOneMessage() && headersAfterReply != null ? Optional.of(headersAfterReply.afterChanges())
-                : Optional.empty();
+    private MutableHeaders heldHeaders() {
+        return sendsBodyAsOneMessage() && headersAfterReply != null ? headersAfterReply.afterChanges() : null;
     }
 
     void accept(PhaseName phase, boolean endOfStream) {
@@ -119,13 +163,11 @@ final class DirectionState {
             throw ProtocolViolation.outOfOrder(phase.wireName() + " received " + describe());
         }
         if (!possibleBodyModes.isEmpty()) {
-            if (possibleBodyModes.equals(EnumSet.of(BodySendMode.NONE))) {
+            if (possibleBodyModes.size() == 1 && possibleBodyModes.contains(BodySendMode.NONE)) {
                 throw ProtocolViolation.outOfOrder(phase.wireName() + " received although the " + direction.wireName()
                         + " body mode announced in protocol_config is NONE (" + describe() + ")");
             }
-            boolean singleMessageModes = possibleBodyModes.stream().allMatch(m -> m == BodySendMode.NONE
-                    || m == BodySendMode.BUFFERED || m == BodySendMode.BUFFERED_PARTIAL);
-            if (singleMessageModes && bodyMessages > 0) {
+            if (onlySingleMessageModes && bodyMessages > 0) {
                 throw ProtocolViolation.outOfOrder("second " + phase.wireName() + " received in " + possibleBodyModes
                         + " mode, which sends the body as one message (" + describe() + ")");
             }

@@ -1,20 +1,17 @@
 package io.sluice.exchange;
 
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
-
-import com.google.protobuf.ByteString;
+import java.util.Queue;
 
 import io.envoyproxy.envoy.extensions.filters.http.ext_proc.v3.ProcessingMode.BodySendMode;
-import io.envoyproxy.envoy.service.ext_proc.v3.HttpBody;
 import io.envoyproxy.envoy.service.ext_proc.v3.HttpHeaders;
 import io.envoyproxy.envoy.service.ext_proc.v3.ProcessingRequest;
 import io.envoyproxy.envoy.service.ext_proc.v3.ProcessingResponse;
 import io.envoyproxy.envoy.service.ext_proc.v3.ProtocolConfiguration;
 import io.grpc.Status;
+import io.micrometer.core.instrument.Timer;
 import io.smallrye.mutiny.Multi;
-import io.smallrye.mutiny.Uni;
+import io.sluice.message.MutableHeaders;
+import io.sluice.message.PhaseReply;
 import io.sluice.observability.ExchangeMetrics;
 import io.sluice.observability.ExchangeTrace;
 import io.sluice.observability.PhaseTrace;
@@ -22,62 +19,81 @@ import io.sluice.observability.ReplyCounts;
 import io.sluice.pipeline.PhaseRunner;
 import io.sluice.pipeline.Pipeline;
 import io.sluice.pipeline.PipelineSelector;
+import io.sluice.pipeline.StageRun;
+import io.sluice.stage.Direction;
 import io.sluice.stage.ImmediateReply;
 import io.sluice.stage.ModeOverride;
 import io.sluice.stage.Outcome;
+import io.sluice.stage.PhaseName;
 
 /**
- * One ext_proc stream, which is one HTTP exchange: owns the protocol state of both directions and answers each
- * message through the exchange's pipeline. Messages are handled one at a time in arrival order
- * (concatenation), so replies keep Envoy's FIFO order per direction without any reordering.
+ * One ext_proc stream, which is one HTTP exchange: the state machine of both directions and of the message being
+ * answered. Messages are answered one at a time in arrival order, so replies keep Envoy's FIFO order per direction
+ * without any reordering; {@link #process} is the stream as a Mutiny {@code Multi -> Multi}.
+ * <p>
+ * Not thread-safe: {@link ExchangeStream} calls it from one thread at a time. {@link #answeredMessages()} and
+ * {@link #midFullDuplexBody()} are read by the transport from others.
  */
 public final class Exchange {
+
+    private enum Step {
+        /** The empty last body message that trailers imply is with the body stages. */
+        FLUSH,
+        /** The message itself is with its stages. */
+        MESSAGE
+    }
 
     private final ExchangeFacts facts;
     private final DirectionState requestPath = new DirectionState(Direction.REQUEST);
     private final DirectionState responsePath = new DirectionState(Direction.RESPONSE);
     private final PipelineSelector pipelines;
-    private final PhaseRunner runner;
     private final ExchangeMetrics metrics;
     private final ExchangeTrace trace;
+    private final int maxMessageBytes;
+    private final int maxInFlight;
+    private final MessageTimeouts timeouts;
+    private final StageRun run;
+    /** Set by the stream that subscribes; called from any thread when a stage answers after its turn. */
+    private Runnable wakeUp = () -> { };
     private Pipeline pipeline;
+    private Timer[] messageTimers;
     /** The body modes Envoy announced; what a mode override's unset body modes are filled with. */
     private ModeOverride announcedModes = ModeOverride.none();
     private boolean firstMessage = true;
     private volatile boolean answeredImmediately;
     /** Read by the idle watch from another thread; written after every accepted message. */
     private volatile boolean midFullDuplexBody;
-    private final AtomicInteger answered = new AtomicInteger();
-    private final int maxMessageBytes;
-    private final MessageTimeouts timeouts;
-    /** Set by {@link #answer} when the message's stages need Envoy's timer extended before they run. */
-    private ProcessingResponse timerExtension;
+    private volatile int answered;
 
-    public Exchange(String id, PipelineSelector pipelines, PhaseRunner runner, ExchangeMetrics metrics,
-            int maxMessageBytes) {
-        this(id, pipelines, runner, metrics, maxMessageBytes, MessageTimeouts.ENVOY_DEFAULT);
+    // The message being answered.
+    private Step step;
+    private PhaseName phase;
+    private PhaseReply reply;
+    private PhaseReply flush;
+    private PhaseTrace phaseTrace;
+    private long startNanos;
+
+    /** With the defaults: no size limit, 8 in flight, Envoy's message timer, no tracing; for tests and benchmarks. */
+    public Exchange(long serial, PipelineSelector pipelines, PhaseRunner runner, ExchangeMetrics metrics) {
+        this(serial, pipelines, runner, metrics, Integer.MAX_VALUE, 8, MessageTimeouts.ENVOY_DEFAULT, ExchangeTrace.NONE,
+                false);
     }
 
-    public Exchange(String id, PipelineSelector pipelines, PhaseRunner runner, ExchangeMetrics metrics,
-            int maxMessageBytes, MessageTimeouts timeouts) {
-        this(id, pipelines, runner, metrics, maxMessageBytes, timeouts, ExchangeTrace.NONE);
-    }
-
-    public Exchange(String id, PipelineSelector pipelines, PhaseRunner runner, ExchangeMetrics metrics,
-            int maxMessageBytes, MessageTimeouts timeouts, ExchangeTrace trace) {
-        this(id, pipelines, runner, metrics, maxMessageBytes, timeouts, trace, false);
-    }
-
-    /** @param warmUp one of Sluice's own warm-up exchanges (see {@link io.sluice.stage.ExchangeContext#warmUp()}) */
-    public Exchange(String id, PipelineSelector pipelines, PhaseRunner runner, ExchangeMetrics metrics,
-            int maxMessageBytes, MessageTimeouts timeouts, ExchangeTrace trace, boolean warmUp) {
+    /**
+     * @param serial unique in this process; the exchange's id is made of it
+     * @param warmUp one of Sluice's own warm-up exchanges (see {@link io.sluice.stage.ExchangeContext#warmUp()})
+     * @param maxInFlight messages Envoy may have sent and Sluice not yet answered (sluice.exchange.max-in-flight)
+     */
+    public Exchange(long serial, PipelineSelector pipelines, PhaseRunner runner, ExchangeMetrics metrics,
+            int maxMessageBytes, int maxInFlight, MessageTimeouts timeouts, ExchangeTrace trace, boolean warmUp) {
         this.trace = trace;
-        this.facts = new ExchangeFacts(id, warmUp);
+        this.facts = new ExchangeFacts(serial, warmUp);
         this.pipelines = pipelines;
-        this.runner = runner;
         this.metrics = metrics;
         this.maxMessageBytes = maxMessageBytes;
+        this.maxInFlight = maxInFlight;
         this.timeouts = timeouts;
+        this.run = runner.newRun(this::stageAnswered);
     }
 
     public String id() {
@@ -94,9 +110,13 @@ public final class Exchange {
         return trace;
     }
 
-    /** The whole stream: Envoy's messages in, Sluice's replies out, in order. */
+    /**
+     * The whole stream: Envoy's messages in, Sluice's replies out, in order. At most {@code max-in-flight} messages
+     * are requested ahead of the one being answered; a message's stages start only once every reply before it was
+     * requested downstream, so a slow reader holds the exchange, and through it Envoy. Subscribe once.
+     */
     public Multi<ProcessingResponse> process(Multi<ProcessingRequest> requests) {
-        return requests.onItem().transformToMultiAndConcatenate(this::onMessage);
+        return new ExchangeStream(this, requests, maxInFlight);
     }
 
     /** True while a FULL_DUPLEX_STREAMED body is in progress in either direction. */
@@ -104,188 +124,225 @@ public final class Exchange {
         return midFullDuplexBody && !answeredImmediately;
     }
 
-    /** Messages whose replies (none, one or several) are decided and handed to the concatenation. */
+    /** Messages whose replies (none, one or several) are decided and handed on to the stream. */
     public int answeredMessages() {
-        return answered.get();
+        return answered;
     }
 
-    Multi<ProcessingResponse> onMessage(ProcessingRequest request) {
-        timerExtension = null;
-        Multi<ProcessingResponse> replies = answer(request).onItem().transformToMulti(this::handOn);
-        if (timerExtension == null) {
-            return replies;
-        }
-        // Sent before the stages start, so that Envoy's timer is extended while they work.
-        metrics.messageTimeoutOverride();
-        return Multi.createBy().concatenating().streams(Multi.createFrom().item(timerExtension), replies);
+    void wakeUpWith(Runnable wakeUp) {
+        this.wakeUp = wakeUp;
     }
 
-    /** Counted as answered once its replies are decided: the concatenation hands them on before the next message. */
-    private Multi<ProcessingResponse> handOn(List<ProcessingResponse> replies) {
-        answered.incrementAndGet();
-        return switch (replies.size()) {
-            case 0 -> Multi.createFrom().empty();
-            case 1 -> Multi.createFrom().item(replies.get(0));
-            default -> Multi.createFrom().iterable(replies);
-        };
-    }
-
-    private Uni<List<ProcessingResponse>> answer(ProcessingRequest request) {
-        if (answeredImmediately) {
-            // Envoy ignores everything after an immediate response; messages it packed behind it need no reply.
-            return Uni.createFrom().item(List.of());
-        }
-        long start = System.nanoTime();
-        PhaseName phase;
-        PhaseReply reply;
-        PhaseReply flush;
-        try {
-            phase = PhaseName.of(request);
-            int size = request.getSerializedSize();
-            if (size > maxMessageBytes) {
-                throw ProtocolViolation.overLimit(phase.wireName() + " of " + size + " bytes exceeds "
-                        + "sluice.exchange.max-message-bytes=" + maxMessageBytes);
-            }
-            facts.absorb(request);
-            if (firstMessage) {
-                firstMessage = false;
-                if (request.hasProtocolConfig()) {
-                    announce(request.getProtocolConfig());
-                }
-            }
-            DirectionState direction = state(phase.direction());
-            reply = phaseReply(phase, request);
-            if (phase.kind() == PhaseName.Kind.BODY) {
-                metrics.bodyBytes(phase.direction(), ExchangeMetrics.Flow.IN, reply.chunk.size());
-            }
-            flush = phase.kind() == PhaseName.Kind.TRAILERS && direction.streamedBodyOpen() ? lastChunkBeforeTrailers(phase) : null;
-            direction.accept(phase, reply.endOfStream);
-            midFullDuplexBody = requestPath.midFullDuplexBody() || responsePath.midFullDuplexBody();
-            if (pipeline == null) {
-                pipeline = pipelines.select(facts);
-                facts.pipeline(pipeline.name());
-                trace.begin(facts);
-            }
-            // Envoy runs no message timer in observability mode or for FULL_DUPLEX_STREAMED bodies.
-            if (!facts.observabilityMode() && !(phase.kind() == PhaseName.Kind.BODY
-                    && direction.replyBodyMode() == BodySendMode.FULL_DUPLEX_STREAMED)) {
-                timerExtension = timeouts.overrideFor(pipeline.budget(phase)).orElse(null);
-            }
-        } catch (RuntimeException violation) {
-            return Uni.createFrom().failure(violation);
-        }
-        PhaseTrace phaseTrace = trace.phase(phase);
-        Uni<Outcome> outcome = runner.run(pipeline, reply, facts, phaseTrace);
-        if (phaseTrace != null) {
-            outcome = traced(outcome, phaseTrace);
-        }
-        Uni<List<ProcessingResponse>> replies = outcome
-                .map(decided -> {
-                    metrics.messageAnswered(phase, pipeline.name(), System.nanoTime() - start);
-                    return replies(phase, reply, decided);
-                });
-        return flush == null ? replies : runner.run(pipeline, flush, facts, phaseTrace).flatMap(flushOutcome -> {
-            List<ProcessingResponse> flushed = flushReplies(flush, flushOutcome);
-            return answeredImmediately ? Uni.createFrom().item(flushed) : replies.map(trailers -> concat(flushed, trailers));
-        });
-    }
-
-    /** Ends the phase span with the stages' outcome; only on traced exchanges, so untraced ones add no operator. */
-    private static Uni<Outcome> traced(Uni<Outcome> outcome, PhaseTrace phaseTrace) {
-        return outcome
-                .onItemOrFailure().invoke(phaseTrace::end)
-                .onCancellation().invoke(phaseTrace::cancelled);
-    }
-
-    private List<ProcessingResponse> replies(PhaseName phase, PhaseReply reply, Outcome outcome) {
-        if (facts.observabilityMode()) {
-            return List.of();
-        }
-        if (outcome instanceof ImmediateReply immediate) {
-            answeredImmediately = true;
-            metrics.immediateResponse(phase, pipeline.name(), immediate.status());
-            return List.of(ReplyEncoder.immediate(immediate, reply));
-        }
-        if (reply.modeOverride != null) {
-            ReplyCounts.modeOverride(metrics, reply.modeOverride);
-            reply.modeOverride.requestBody().ifPresent(requestPath::overrideRequested);
-            reply.modeOverride.responseBody().ifPresent(responsePath::overrideRequested);
-        }
-        DirectionState direction = state(phase.direction());
-        if (phase.kind() == PhaseName.Kind.HEADERS) {
-            direction.headersHeld(reply.headers);
-        }
-        List<ProcessingResponse> encoded = ReplyEncoder.encode(reply, direction.replyBodyMode(), announcedModes);
-        if (phase.kind() == PhaseName.Kind.BODY) {
-            metrics.bodyBytes(phase.direction(), ExchangeMetrics.Flow.OUT, ReplyCounts.bodyBytesSent(encoded));
-        }
-        return encoded;
+    private void stageAnswered() {
+        wakeUp.run();
     }
 
     /**
-     * Trailers ended a streamed body whose last chunk did not say it was the last: the body stages get an empty
+     * Takes the next message: checks it against the protocol, and runs its stages.
+     *
+     * @param out where the message's replies go, in order
+     * @return true when it is answered; false while a stage is outstanding (then {@link #resume} once woken)
+     * @throws io.grpc.StatusRuntimeException the message breaks the protocol, or a stage's policy ends the stream
+     */
+    boolean begin(ProcessingRequest request, Queue<ProcessingResponse> out) {
+        if (answeredImmediately) {
+            // Envoy ignores everything after an immediate response; messages it packed behind it need no reply.
+            answered++;
+            return true;
+        }
+        startNanos = System.nanoTime();
+        phase = phaseOf(request);
+        int size = request.getSerializedSize();
+        if (size > maxMessageBytes) {
+            throw ProtocolViolation.overLimit(phase.wireName() + " of " + size + " bytes exceeds "
+                    + "sluice.exchange.max-message-bytes=" + maxMessageBytes);
+        }
+        facts.absorb(request);
+        if (firstMessage) {
+            firstMessage = false;
+            if (request.hasProtocolConfig()) {
+                announce(request.getProtocolConfig());
+            }
+        }
+        DirectionState direction = state(phase.direction());
+        reply = phaseReply(request, direction);
+        if (phase.kind() == PhaseName.Kind.BODY) {
+            metrics.bodyBytes(phase.direction(), ExchangeMetrics.Flow.IN, reply.chunk().size());
+        }
+        flush = phase.kind() == PhaseName.Kind.TRAILERS && direction.streamedBodyOpen() ? direction.lastChunkBeforeTrailers()
+                : null;
+        direction.accept(phase, reply.endOfStream());
+        midFullDuplexBody = requestPath.midFullDuplexBody() || responsePath.midFullDuplexBody();
+        if (pipeline == null) {
+            pipeline = pipelines.select(facts);
+            facts.pipeline(pipeline.name());
+            messageTimers = metrics.messageTimers(pipeline.name());
+            trace.begin(facts);
+        }
+        // Envoy runs no message timer in observability mode or for FULL_DUPLEX_STREAMED bodies.
+        if (!facts.observabilityMode() && !(phase.kind() == PhaseName.Kind.BODY
+                && direction.replyBodyMode() == BodySendMode.FULL_DUPLEX_STREAMED)) {
+            ProcessingResponse extension = timeouts.overrideFor(pipeline.budget(phase));
+            if (extension != null) {
+                // Sent before the stages start, so that Envoy's timer is extended while they work.
+                metrics.messageTimeoutOverride();
+                out.add(extension);
+            }
+        }
+        phaseTrace = trace.phase(phase);
+        if (flush != null) {
+            step = Step.FLUSH;
+            return runStages(flush) && flushThenMessage(out);
+        }
+        step = Step.MESSAGE;
+        return runStages(reply) && answer(out);
+    }
+
+    /**
+     * Goes on with the message after a stage answered outside its turn.
+     *
+     * @return true when the message is answered; false while a stage is still outstanding
+     */
+    boolean resume(Queue<ProcessingResponse> out) {
+        boolean done;
+        try {
+            done = run.resume();
+        } catch (RuntimeException failure) {
+            throw ended(failure);
+        }
+        if (!done) {
+            return false;
+        }
+        return step == Step.FLUSH ? flushThenMessage(out) : answer(out);
+    }
+
+    /** The stream ended while a message was with its stages. */
+    void cancel() {
+        run.cancel();
+        if (phaseTrace != null) {
+            phaseTrace.cancelled();
+            phaseTrace = null;
+        }
+    }
+
+    private boolean runStages(PhaseReply message) {
+        try {
+            return run.start(pipeline, message, facts, phaseTrace);
+        } catch (RuntimeException failure) {
+            throw ended(failure);
+        }
+    }
+
+    private RuntimeException ended(RuntimeException failure) {
+        if (phaseTrace != null) {
+            phaseTrace.end(null, failure);
+            phaseTrace = null;
+        }
+        return failure;
+    }
+
+    /**
+     * Trailers ended a streamed body whose last chunk did not say it was the last: the body stages had an empty
      * last chunk first, so whatever they hold back (a carry-over tail, a document) is released. FULL_DUPLEX_STREAMED
      * sends it as body chunks ahead of the trailers reply. STREAMED has already answered every chunk and has no way
      * to send more bytes, so released bytes end the stream with an error rather than vanish.
+     *
+     * Then the trailers' own stages run, unless an immediate response answered the exchange.
      */
-    private List<ProcessingResponse> flushReplies(PhaseReply flush, Outcome outcome) {
-        boolean fullDuplex = state(flush.phase.direction()).replyBodyMode() == BodySendMode.FULL_DUPLEX_STREAMED;
+    private boolean flushThenMessage(Queue<ProcessingResponse> out) {
+        Outcome outcome = run.outcome();
+        boolean fullDuplex = state(flush.phase().direction()).replyBodyMode() == BodySendMode.FULL_DUPLEX_STREAMED;
         if (fullDuplex || outcome instanceof ImmediateReply || facts.observabilityMode()) {
-            return replies(flush.phase, flush, outcome);
+            replies(flush, outcome, out);
+        } else if (!flush.chunk().isEmpty()) {
+            throw ended(Status.INTERNAL.withDescription("body stages released " + flush.chunk().size() + " held-back bytes "
+                    + "of the " + flush.phase().direction().wireName() + " body when "
+                    + flush.phase().direction().wireName() + "_trailers arrived, but a STREAMED body cannot carry bytes "
+                    + "after its last chunk; use FULL_DUPLEX_STREAMED for bodies followed by trailers").asRuntimeException());
         }
-        if (!flush.chunk.isEmpty()) {
-            throw Status.INTERNAL.withDescription("body stages released " + flush.chunk.size() + " held-back bytes of the "
-                    + flush.phase.direction().wireName() + " body when " + flush.phase.direction().wireName()
-                    + "_trailers arrived, but a STREAMED body cannot carry bytes after its last chunk; use "
-                    + "FULL_DUPLEX_STREAMED for bodies followed by trailers").asRuntimeException();
+        if (answeredImmediately) {
+            if (phaseTrace != null) {
+                phaseTrace.end(outcome, null);
+                phaseTrace = null;
+            }
+            answered++;
+            return true;
         }
-        return List.of();
+        step = Step.MESSAGE;
+        return runStages(reply) && answer(out);
     }
 
-    private static List<ProcessingResponse> concat(List<ProcessingResponse> first, List<ProcessingResponse> then) {
-        if (first.isEmpty()) {
-            return then;
+    private boolean answer(Queue<ProcessingResponse> out) {
+        Outcome outcome = run.outcome();
+        if (phaseTrace != null) {
+            phaseTrace.end(outcome, null);
+            phaseTrace = null;
         }
-        List<ProcessingResponse> all = new ArrayList<>(first.size() + then.size());
-        all.addAll(first);
-        all.addAll(then);
-        return all;
+        messageTimers[phase.ordinal()].record(System.nanoTime() - startNanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+        replies(reply, outcome, out);
+        reply = null;
+        flush = null;
+        answered++;
+        return true;
     }
 
-    private PhaseReply phaseReply(PhaseName phase, ProcessingRequest request) {
+    private void replies(PhaseReply message, Outcome outcome, Queue<ProcessingResponse> out) {
+        if (facts.observabilityMode()) {
+            return;
+        }
+        PhaseName of = message.phase();
+        if (outcome instanceof ImmediateReply immediate) {
+            answeredImmediately = true;
+            metrics.immediateResponse(of, pipeline.name(), immediate.status());
+            out.add(ReplyEncoder.immediate(immediate, message));
+            return;
+        }
+        if (message.modeOverride() != null) {
+            ReplyCounts.modeOverride(metrics, message.modeOverride());
+            message.modeOverride().requestBody().ifPresent(requestPath::overrideRequested);
+            message.modeOverride().responseBody().ifPresent(responsePath::overrideRequested);
+        }
+        long bodyBytes = state(of.direction()).encode(message, announcedModes, out);
+        if (of.kind() == PhaseName.Kind.BODY) {
+            metrics.bodyBytes(of.direction(), ExchangeMetrics.Flow.OUT, bodyBytes);
+        }
+    }
+
+    private PhaseReply phaseReply(ProcessingRequest request, DirectionState direction) {
         return switch (phase) {
             case REQUEST_HEADERS -> {
                 HttpHeaders headers = request.getRequestHeaders();
                 MutableHeaders view = MutableHeaders.of(headers.getHeaders());
                 facts.requestHeaders(view);
-                yield new PhaseReply(phase, view, null, headers.getEndOfStream());
+                yield new PhaseReply(phase, view, null, headers.getEndOfStream(), false);
             }
             case RESPONSE_HEADERS -> {
                 HttpHeaders headers = request.getResponseHeaders();
-                yield new PhaseReply(phase, MutableHeaders.of(headers.getHeaders()), null, headers.getEndOfStream());
+                yield new PhaseReply(phase, MutableHeaders.of(headers.getHeaders()), null, headers.getEndOfStream(), false);
             }
-            case REQUEST_BODY -> body(phase, request.getRequestBody(), requestPath);
-            case RESPONSE_BODY -> body(phase, request.getResponseBody(), responsePath);
+            case REQUEST_BODY -> direction.bodyReply(request.getRequestBody());
+            case RESPONSE_BODY -> direction.bodyReply(request.getResponseBody());
             case REQUEST_TRAILERS -> new PhaseReply(phase, MutableHeaders.of(request.getRequestTrailers().getTrailers()),
-                    null, true);
+                    null, true, false);
             case RESPONSE_TRAILERS -> new PhaseReply(phase, MutableHeaders.of(request.getResponseTrailers().getTrailers()),
-                    null, true);
+                    null, true, false);
         };
     }
 
-    /** The empty, last body message that stands for the end of a streamed body which trailers ended. */
-    private static PhaseReply lastChunkBeforeTrailers(PhaseName trailers) {
-        PhaseName body = trailers.direction() == Direction.REQUEST ? PhaseName.REQUEST_BODY : PhaseName.RESPONSE_BODY;
-        PhaseReply reply = new PhaseReply(body, null, ByteString.EMPTY, false);
-        reply.lastMessage = true;
-        return reply;
-    }
-
-    /** Headers come with a body message only while Envoy still holds them (BUFFERED modes, headers sent). */
-    private static PhaseReply body(PhaseName phase, HttpBody body, DirectionState direction) {
-        PhaseReply reply = new PhaseReply(phase, direction.heldHeaders().orElse(null), body.getBody(), body.getEndOfStream());
-        reply.lastMessage = body.getEndOfStream() || direction.sendsBodyAsOneMessage();
-        return reply;
+    /** @throws io.grpc.StatusRuntimeException INVALID_ARGUMENT when the request carries no message at all */
+    private static PhaseName phaseOf(ProcessingRequest request) {
+        return switch (request.getRequestCase()) {
+            case REQUEST_HEADERS -> PhaseName.REQUEST_HEADERS;
+            case REQUEST_BODY -> PhaseName.REQUEST_BODY;
+            case REQUEST_TRAILERS -> PhaseName.REQUEST_TRAILERS;
+            case RESPONSE_HEADERS -> PhaseName.RESPONSE_HEADERS;
+            case RESPONSE_BODY -> PhaseName.RESPONSE_BODY;
+            case RESPONSE_TRAILERS -> PhaseName.RESPONSE_TRAILERS;
+            case REQUEST_NOT_SET -> throw ProtocolViolation.malformed(UndecodableMessage.reason(request)
+                    .map(reason -> "ProcessingRequest cannot be decoded: " + reason)
+                    .orElse("ProcessingRequest carries no message: none of request_headers, request_body, "
+                            + "request_trailers, response_headers, response_body, response_trailers is set"));
+        };
     }
 
     private void announce(ProtocolConfiguration config) {

@@ -20,6 +20,7 @@ public class ExchangeFactory {
     private final ExchangeMetrics metrics;
 
     private final int maxMessageBytes;
+    private final int maxInFlight;
     private final MessageTimeouts timeouts;
     /** Built by the first warm-up exchange: a start with the warm-up off never builds them. */
     private volatile WarmUpCounting warmUpCounting;
@@ -36,6 +37,7 @@ public class ExchangeFactory {
         this.runner = runner;
         this.metrics = metrics;
         this.maxMessageBytes = config.exchange().maxMessageBytes();
+        this.maxInFlight = config.exchange().maxInFlight();
         this.timeouts = new MessageTimeouts(config.exchange().envoyMessageTimeout(), config.exchange().maxMessageTimeout());
     }
 
@@ -51,12 +53,11 @@ public class ExchangeFactory {
     public Exchange create(ExchangeTrace trace, boolean warmUp) {
         long id = ids.incrementAndGet();
         if (!warmUp) {
-            return new Exchange("x" + Long.toString(id, 36), pipelines, runner, metrics, maxMessageBytes, timeouts, trace);
+            return new Exchange(id, pipelines, runner, metrics, maxMessageBytes, maxInFlight, timeouts, trace, false);
         }
         WarmUpCounting counting = warmUpCounting();
-        // "w" in the logs: a line about a warm-up exchange is never mistaken for one about Envoy's.
-        return new Exchange("w" + Long.toString(id, 36), pipelines, counting.runner(), counting.metrics(), maxMessageBytes,
-                timeouts, trace, true);
+        return new Exchange(id, pipelines, counting.runner(), counting.metrics(), maxMessageBytes, maxInFlight, timeouts,
+                trace, true);
     }
 
     private WarmUpCounting warmUpCounting() {

@@ -10,6 +10,7 @@ import com.google.protobuf.Struct;
 import com.google.protobuf.Value;
 
 import io.envoyproxy.envoy.service.ext_proc.v3.ProcessingRequest;
+import io.sluice.message.MutableHeaders;
 import io.sluice.stage.ExchangeContext;
 
 /**
@@ -18,28 +19,39 @@ import io.sluice.stage.ExchangeContext;
  */
 final class ExchangeFacts implements ExchangeContext {
 
-    private final String id;
+    // The maps are made when first needed: many exchanges carry no attributes, no metadata and no stage state.
+    private final long serial;
     private final boolean warmUp;
+    private String id;
     private String pipeline = "";
-    private final Map<String, Value> attributes = new HashMap<>();
-    private final Map<String, Struct> metadata = new HashMap<>();
+    private Map<String, Value> attributes = Map.of();
+    private Map<String, Struct> metadata = Map.of();
     private MutableHeaders requestHeaders;
     private boolean observabilityMode;
-    private final Map<Key<?>, Object> state = new ConcurrentHashMap<>();
+    private volatile Map<Key<?>, Object> state;
 
-    ExchangeFacts(String id, boolean warmUp) {
-        this.id = id;
+    /** @param serial unique in this process; the id is made of it when first asked for */
+    ExchangeFacts(long serial, boolean warmUp) {
+        this.serial = serial;
         this.warmUp = warmUp;
     }
 
     /** Takes in what any message says about the exchange (not its headers or body). */
     void absorb(ProcessingRequest request) {
-        // The map has a single key, "envoy.filters.http.ext_proc", whatever the filter is named; merging every
-        // struct keeps us working with processing_request_modifier renames too.
-        for (Struct struct : request.getAttributesMap().values()) {
-            attributes.putAll(struct.getFieldsMap());
+        if (request.getAttributesCount() > 0) {
+            if (attributes.isEmpty()) {
+                attributes = new HashMap<>();
+            }
+            // The map has a single key, "envoy.filters.http.ext_proc", whatever the filter is named; merging every
+            // struct keeps us working with processing_request_modifier renames too.
+            for (Struct struct : request.getAttributesMap().values()) {
+                attributes.putAll(struct.getFieldsMap());
+            }
         }
-        if (request.hasMetadataContext()) {
+        if (request.hasMetadataContext() && request.getMetadataContext().getFilterMetadataCount() > 0) {
+            if (metadata.isEmpty()) {
+                metadata = new HashMap<>();
+            }
             metadata.putAll(request.getMetadataContext().getFilterMetadataMap());
         }
         observabilityMode |= request.getObservabilityMode();
@@ -58,7 +70,13 @@ final class ExchangeFacts implements ExchangeContext {
 
     @Override
     public String id() {
-        return id;
+        String made = id;
+        if (made == null) {
+            // "w" in the logs: a line about a warm-up exchange is never mistaken for one about Envoy's.
+            made = (warmUp ? "w" : "x") + Long.toString(serial, 36);
+            id = made;
+        }
+        return made;
     }
 
     @Override
@@ -123,21 +141,40 @@ final class ExchangeFacts implements ExchangeContext {
 
     @Override
     public <T> Optional<T> get(Key<T> key) {
-        return Optional.ofNullable(state.get(key)).map(key.type()::cast);
+        Map<Key<?>, Object> values = state;
+        return values == null ? Optional.empty() : Optional.ofNullable(values.get(key)).map(key.type()::cast);
     }
 
     @Override
     public <T> void put(Key<T> key, T value) {
         if (value == null) {
-            state.remove(key);
+            Map<Key<?>, Object> values = state;
+            if (values != null) {
+                values.remove(key);
+            }
         } else {
-            state.put(key, key.type().cast(value));
+            state().put(key, key.type().cast(value));
         }
     }
 
     @Override
     public <T> T computeIfAbsent(Key<T> key, Supplier<? extends T> initial) {
-        return key.type().cast(state.computeIfAbsent(key, k -> initial.get()));
+        return key.type().cast(state().computeIfAbsent(key, k -> initial.get()));
+    }
+
+    /** Concurrent: a stage's callback may run on another thread than the hook that started it. */
+    private Map<Key<?>, Object> state() {
+        Map<Key<?>, Object> values = state;
+        if (values == null) {
+            synchronized (this) {
+                values = state;
+                if (values == null) {
+                    values = new ConcurrentHashMap<>();
+                    state = values;
+                }
+            }
+        }
+        return values;
     }
 
     static String text(Value value) {

@@ -22,16 +22,16 @@ public record MessageTimeouts(Duration envoy, Optional<Duration> max) {
 
     /**
      * The {@code override_message_timeout} message to send before running stages with this budget, if one is needed
-     * and allowed. It carries nothing else: Envoy ignores every other field of such a message.
+     * and allowed, else null. It carries nothing else: Envoy ignores every other field of such a message.
      */
-    Optional<ProcessingResponse> overrideFor(Duration budget) {
+    ProcessingResponse overrideFor(Duration budget) {
         if (max.isEmpty() || budget.compareTo(envoy) <= 0) {
-            return Optional.empty();
+            return null;
         }
         Duration wanted = budget.plus(MARGIN);
         Duration granted = wanted.compareTo(max.get()) > 0 ? max.get() : wanted;
-        return Optional.of(ProcessingResponse.newBuilder()
+        return ProcessingResponse.newBuilder()
                 .setOverrideMessageTimeout(com.google.protobuf.Duration.newBuilder()
-                        .setSeconds(granted.getSeconds()).setNanos(granted.getNano())).build());
+                        .setSeconds(granted.getSeconds()).setNanos(granted.getNano())).build();
     }
 }

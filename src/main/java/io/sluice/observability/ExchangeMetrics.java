@@ -16,8 +16,8 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.sluice.exchange.Direction;
-import io.sluice.exchange.PhaseName;
+import io.sluice.stage.Direction;
+import io.sluice.stage.PhaseName;
 import io.sluice.stage.StagePolicy;
 
 /**
@@ -67,7 +67,10 @@ public class ExchangeMetrics {
     private final MeterRegistry registry;
     private final AtomicInteger active = new AtomicInteger();
     private final Counter streamsStarted;
-    private final Map<String, Map<PhaseName, Timer>> messageTimers = new ConcurrentHashMap<>();
+    /** Per pipeline, one timer per phase (indexed by ordinal), looked up once per exchange. */
+    private final Map<String, Timer[]> messageTimers = new ConcurrentHashMap<>();
+    private final Map<ImmediateKey, Counter> immediateResponses = new ConcurrentHashMap<>();
+    private final Map<FailureKey, Counter> stageFailures = new ConcurrentHashMap<>();
     /** Per stage name, one timer per phase (indexed by ordinal): stage names come from config, a small set. */
     private final Map<String, Timer[]> stageTimers = new ConcurrentHashMap<>();
     private final Map<End, Counter> streamsEnded = new EnumMap<>(End.class);
@@ -185,24 +188,43 @@ public class ExchangeMetrics {
         streamsEnded.get(end).increment();
     }
 
-    public void messageAnswered(PhaseName phase, String pipeline, long nanos) {
-        // Cached: a registry lookup with tags on every message costs more than the stages of a small pipeline.
-        messageTimers.computeIfAbsent(pipeline, p -> new ConcurrentHashMap<>())
-                .computeIfAbsent(phase, ph -> Timer.builder("sluice.message.duration")
-                        .description("Time from a message's arrival to its reply being ready, stages included")
-                        .tag("phase", ph.wireName())
-                        .tag("pipeline", pipeline)
-                        .publishPercentileHistogram()
-                        .minimumExpectedValue(HISTOGRAM_MIN).maximumExpectedValue(HISTOGRAM_MAX)
-                        .register(registry))
-                .record(nanos, TimeUnit.NANOSECONDS);
+    /**
+     * The {@code sluice.message.duration} timers of a pipeline, indexed by {@link PhaseName#ordinal()}: an exchange
+     * takes them once, when its pipeline is chosen, and records each message's time from arrival to reply.
+     */
+    public Timer[] messageTimers(String pipeline) {
+        Timer[] timers = messageTimers.get(pipeline);
+        return timers != null ? timers : messageTimers.computeIfAbsent(pipeline, this::newMessageTimers);
+    }
+
+    private Timer[] newMessageTimers(String pipeline) {
+        Timer[] timers = new Timer[PhaseName.values().length];
+        for (PhaseName phase : PhaseName.values()) {
+            timers[phase.ordinal()] = Timer.builder("sluice.message.duration")
+                    .description("Time from a message's arrival to its reply being ready, stages included")
+                    .tag("phase", phase.wireName())
+                    .tag("pipeline", pipeline)
+                    .publishPercentileHistogram()
+                    .minimumExpectedValue(HISTOGRAM_MIN).maximumExpectedValue(HISTOGRAM_MAX)
+                    .register(registry);
+        }
+        return timers;
+    }
+
+    private record ImmediateKey(PhaseName phase, String pipeline, int status) {
     }
 
     public void immediateResponse(PhaseName phase, String pipeline, int status) {
-        Counter.builder("sluice.immediate.responses")
-                .description("Immediate responses Sluice sent instead of letting the request or response go on")
-                .tag("phase", phase.wireName()).tag("pipeline", pipeline).tag("status", Integer.toString(status))
-                .register(registry).increment();
+        ImmediateKey key = new ImmediateKey(phase, pipeline, status);
+        Counter counter = immediateResponses.get(key);
+        if (counter == null) {
+            counter = immediateResponses.computeIfAbsent(key, k -> Counter.builder("sluice.immediate.responses")
+                    .description("Immediate responses Sluice sent instead of letting the request or response go on")
+                    .tag("phase", k.phase().wireName()).tag("pipeline", k.pipeline())
+                    .tag("status", Integer.toString(k.status()))
+                    .register(registry));
+        }
+        counter.increment();
     }
 
     /** Sluice asked Envoy to extend its message timer ({@code override_message_timeout}). */
@@ -210,13 +232,21 @@ public class ExchangeMetrics {
         timeoutOverrides.increment();
     }
 
+    private record FailureKey(String stage, PhaseName phase, StagePolicy.OnFailure policy, boolean timeout) {
+    }
+
     public void stageFailed(String stage, PhaseName phase, StagePolicy.OnFailure policy, boolean timeout) {
-        Counter.builder("sluice.stage.failures")
-                .description("Stage hooks that failed or timed out, by stage, phase, failure policy and reason")
-                .tag("stage", stage)
-                .tag("phase", phase.wireName())
-                .tag("policy", policy.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'))
-                .tag("reason", timeout ? "timeout" : "error")
-                .register(registry).increment();
+        FailureKey key = new FailureKey(stage, phase, policy, timeout);
+        Counter counter = stageFailures.get(key);
+        if (counter == null) {
+            counter = stageFailures.computeIfAbsent(key, k -> Counter.builder("sluice.stage.failures")
+                    .description("Stage hooks that failed or timed out, by stage, phase, failure policy and reason")
+                    .tag("stage", k.stage())
+                    .tag("phase", k.phase().wireName())
+                    .tag("policy", k.policy().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'))
+                    .tag("reason", k.timeout() ? "timeout" : "error")
+                    .register(registry));
+        }
+        counter.increment();
     }
 }

@@ -12,7 +12,7 @@ import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.propagation.TextMapGetter;
-import io.sluice.exchange.PhaseName;
+import io.sluice.stage.PhaseName;
 import io.sluice.stage.ExchangeContext;
 
 /**

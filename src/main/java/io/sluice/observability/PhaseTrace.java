@@ -5,7 +5,7 @@ import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Context;
-import io.sluice.exchange.PhaseName;
+import io.sluice.stage.PhaseName;
 import io.sluice.stage.ImmediateReply;
 import io.sluice.stage.Outcome;
 import io.sluice.stage.StagePolicy;

@@ -1,41 +1,14 @@
 package io.sluice.observability;
 
-import java.util.List;
 import java.util.Locale;
 
-import io.envoyproxy.envoy.service.ext_proc.v3.BodyMutation;
-import io.envoyproxy.envoy.service.ext_proc.v3.ProcessingResponse;
-import io.sluice.exchange.Direction;
+import io.sluice.stage.Direction;
 import io.sluice.stage.ModeOverride;
 
-/**
- * What the replies of one message add to the body-bytes and mode-override meters. Kept apart from the encoder so
- * that encoding stays about the protocol only.
- */
+/** What a stage's mode override adds to the mode-override meters; kept apart so encoding stays about the protocol. */
 public final class ReplyCounts {
 
     private ReplyCounts() {
-    }
-
-    /** Body bytes carried back to Envoy: replaced bodies and streamed_response chunks (an unchanged body sends none). */
-    public static long bodyBytesSent(List<ProcessingResponse> replies) {
-        long bytes = 0;
-        for (ProcessingResponse reply : replies) {
-            BodyMutation mutation;
-            if (reply.hasRequestBody()) {
-                mutation = reply.getRequestBody().getResponse().getBodyMutation();
-            } else if (reply.hasResponseBody()) {
-                mutation = reply.getResponseBody().getResponse().getBodyMutation();
-            } else {
-                continue;
-            }
-            bytes += switch (mutation.getMutationCase()) {
-                case BODY -> mutation.getBody().size();
-                case STREAMED_RESPONSE -> mutation.getStreamedResponse().getBody().size();
-                default -> 0;
-            };
-        }
-        return bytes;
     }
 
     /** One count per part of the exchange the override changes, e.g. (response, body_streamed). */

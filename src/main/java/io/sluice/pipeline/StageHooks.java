@@ -1,9 +1,9 @@
 package io.sluice.pipeline;
 
 import io.smallrye.mutiny.Uni;
-import io.sluice.exchange.PhaseName;
-import io.sluice.exchange.PhaseView;
+import io.sluice.message.PhaseView;
 import io.sluice.stage.Outcome;
+import io.sluice.stage.PhaseName;
 import io.sluice.stage.Stage;
 
 /** Which stage hook answers which message. */

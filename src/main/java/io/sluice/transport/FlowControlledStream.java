@@ -13,8 +13,6 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
-import io.smallrye.mutiny.Multi;
-import io.smallrye.mutiny.operators.multi.processors.UnicastProcessor;
 import io.sluice.exchange.Exchange;
 import io.sluice.observability.ExchangeMetrics;
 import io.sluice.observability.ThrottledLog;
@@ -39,13 +37,15 @@ final class FlowControlledStream implements StreamObserver<ProcessingRequest> {
     private final ServerCallStreamObserver<ProcessingResponse> call;
     private final Exchange exchange;
     private final ExchangeMetrics metrics;
-    private final UnicastProcessor<ProcessingRequest> inbound = UnicastProcessor.create();
+    private final InboundMessages inbound = new InboundMessages(this::takeMore);
     private final AtomicBoolean replyRequested = new AtomicBoolean();
     private final AtomicBoolean ended = new AtomicBoolean();
     private final AtomicInteger delivered = new AtomicInteger();
     private final AtomicInteger maxHeld = new AtomicInteger();
     private volatile Flow.Subscription replies;
     private volatile long lastInboundNanos = System.nanoTime();
+    /** In the idle watch: only streams with a FULL_DUPLEX_STREAMED body are, once it starts. */
+    private volatile boolean watched;
     private final FullDuplexIdleWatch idleWatch;
     private final ExchangeAdmission admission;
     private final StreamBytes bytes;
@@ -92,10 +92,7 @@ final class FlowControlledStream implements StreamObserver<ProcessingRequest> {
         call.setOnReadyHandler(this::requestReplyIfReady);
         call.setOnCancelHandler(this::onCancelled);
         metrics.streamStarted();
-        idleWatch.watch(this);
-        // What the exchange asks for is a moment to look again, not a count: takeMore() decides what to take.
-        Multi<ProcessingRequest> requests = inbound.onRequest().invoke(this::takeMore);
-        exchange.process(requests).subscribe().withSubscriber(new ReplyWriter());
+        exchange.process(inbound).subscribe(new ReplyWriter());
         takeMore();
     }
 
@@ -117,7 +114,8 @@ final class FlowControlledStream implements StreamObserver<ProcessingRequest> {
         synchronized (this) {
             releaseAnswered();
             int held = delivered.get() - exchange.answeredMessages();
-            ask = !ended.get() && requested == 0 && held < maxInFlight && (heldBytes < maxInFlightBytes || held == 0);
+            ask = !ended.get() && requested == 0 && inbound.wanted() && held < maxInFlight
+                    && (heldBytes < maxInFlightBytes || held == 0);
             if (ask) {
                 requested = 1;
             }
@@ -151,22 +149,34 @@ final class FlowControlledStream implements StreamObserver<ProcessingRequest> {
             sized++;
             heldBytes += size;
         }
-        inbound.onNext(request);
+        inbound.deliver(request);
+        watchIfFullDuplex();
         takeMore();
+    }
+
+    /** A FULL_DUPLEX_STREAMED body has begun: from now on the idle watch looks at this stream. */
+    private void watchIfFullDuplex() {
+        if (!watched && exchange.midFullDuplexBody() && !ended.get()) {
+            watched = true;
+            idleWatch.watch(this);
+            if (ended.get()) {
+                idleWatch.forget(this);
+            }
+        }
     }
 
     @Override
     public void onError(Throwable t) {
         // grpc-java reports a cancelled call here as well as to the cancel handler; the handler does the work.
         if (!(t instanceof StatusRuntimeException sre && sre.getStatus().getCode() == Status.Code.CANCELLED)) {
-            inbound.onError(t);
+            inbound.fail(t);
         }
     }
 
     /** Envoy half-closed: finish what is in flight, then complete with OK (graceful close waits for it). */
     @Override
     public void onCompleted() {
-        inbound.onComplete();
+        inbound.complete();
     }
 
     private void onCancelled() {
@@ -209,7 +219,9 @@ final class FlowControlledStream implements StreamObserver<ProcessingRequest> {
 
     /** Once per stream, on whichever path ends it first (the {@code ended} flag guards each). */
     private void released() {
-        idleWatch.forget(this);
+        if (watched) {
+            idleWatch.forget(this);
+        }
         admission.release();
         bytes.done();
     }
@@ -238,6 +250,7 @@ final class FlowControlledStream implements StreamObserver<ProcessingRequest> {
                     call.onNext(reply);
                 }
             }
+            watchIfFullDuplex();
             takeMore();
             requestReplyIfReady();
         }

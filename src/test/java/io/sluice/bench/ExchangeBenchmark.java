@@ -79,7 +79,7 @@ public class ExchangeBenchmark {
     }
 
     private void exchange(ProcessingRequest[] messages, Blackhole replies) {
-        Exchange exchange = new Exchange("b" + ids++, context -> pipeline, runner, metrics, Integer.MAX_VALUE);
+        Exchange exchange = new Exchange(ids++, context -> pipeline, runner, metrics);
         int before = answered;
         exchange.process(Multi.createFrom().items(messages)).subscribe().with(reply -> {
             answered++;

@@ -1,5 +1,7 @@
 package io.sluice.exchange;
 
+import io.sluice.stage.PhaseName;
+import io.sluice.stage.Direction;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,5 +1,6 @@
 package io.sluice.exchange;
 
+import io.sluice.stage.Direction;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;

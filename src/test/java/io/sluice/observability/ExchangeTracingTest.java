@@ -10,7 +10,7 @@ import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
-import io.sluice.exchange.PhaseName;
+import io.sluice.stage.PhaseName;
 
 /** Tracing off must cost nothing per stream: one shared no-op trace, no phase spans, no span objects at all. */
 class ExchangeTracingTest {

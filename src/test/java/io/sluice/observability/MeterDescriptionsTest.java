@@ -8,8 +8,8 @@ import org.junit.jupiter.api.Test;
 
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.sluice.exchange.Direction;
-import io.sluice.exchange.PhaseName;
+import io.sluice.stage.Direction;
+import io.sluice.stage.PhaseName;
 import io.sluice.stage.StagePolicy;
 import io.sluice.stages.BodyAuditStage;
 
@@ -31,7 +31,7 @@ class MeterDescriptionsTest {
         metrics.bodyBytes(Direction.REQUEST, ExchangeMetrics.Flow.IN, 10);
         metrics.modeOverride(Direction.RESPONSE, "body_streamed");
         metrics.stageAnswered("eg-demo", PhaseName.REQUEST_HEADERS, 1_000);
-        metrics.messageAnswered(PhaseName.REQUEST_HEADERS, "default", 1_000);
+        metrics.messageTimers("default")[PhaseName.REQUEST_HEADERS.ordinal()].record(java.time.Duration.ofNanos(1_000));
         metrics.immediateResponse(PhaseName.REQUEST_HEADERS, "default", 403);
         metrics.messageTimeoutOverride();
         metrics.stageFailed("eg-demo", PhaseName.REQUEST_HEADERS, StagePolicy.OnFailure.FAIL_OPEN, true);

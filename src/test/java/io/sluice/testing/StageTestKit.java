@@ -39,8 +39,7 @@ public final class StageTestKit {
     /** Plays one whole exchange (one ext_proc stream) and returns every reply, in order. */
     public List<ProcessingResponse> exchange(ProcessingRequest... messages) {
         ExchangeMetrics metrics = new ExchangeMetrics(new SimpleMeterRegistry());
-        Exchange exchange = new Exchange("test", context -> pipeline, new PhaseRunner(metrics), metrics,
-                Integer.MAX_VALUE);
+        Exchange exchange = new Exchange(1, context -> pipeline, new PhaseRunner(metrics), metrics);
         return exchange.process(Multi.createFrom().items(messages))
                 .collect().asList()
                 .await().atMost(Duration.ofSeconds(5));

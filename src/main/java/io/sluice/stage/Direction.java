@@ -1,4 +1,4 @@
-package io.sluice.exchange;
+package io.sluice.stage;
 
 /** The two independent paths of one exchange; Envoy calls them decoding (request) and encoding (response). */
 public enum Direction {

@@ -1,4 +1,4 @@
-package io.sluice.exchange;
+package io.sluice.message;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
