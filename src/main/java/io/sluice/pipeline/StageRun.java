@@ -10,11 +10,12 @@ import io.sluice.stage.ExchangeContext;
 import io.sluice.stage.ImmediateReply;
 import io.sluice.stage.Outcome;
 import io.sluice.stage.PhaseName;
+import io.sluice.stage.ResolvedOutcome;
 
 /**
  * Runs the stages of one message, one after the other, for one stream (reused message after message). Only the
  * stages that implement the phase's hook are called. A hook that answers at once, as most do, is followed by the next
- * stage in the same turn, with no subscription when it is the shared {@link Outcome#proceed()} and no timer ever;
+ * stage in the same turn, with no subscription when it is one of {@link Outcome}'s resolved Unis and no timer ever;
  * only a hook still outstanding after its call gets a timer, and the run then waits for {@link #resume()}. The first
  * immediate response ends the run; changes accumulate in the {@link PhaseReply}.
  * <p>
@@ -107,8 +108,8 @@ public final class StageRun {
                 settle(stage, view, start, span, null, e);
                 continue;
             }
-            if (hook == Outcome.proceed()) {
-                settle(stage, view, start, span, Outcome.Continue.INSTANCE, null);
+            if (hook instanceof ResolvedOutcome resolved) {
+                settle(stage, view, start, span, resolved.outcome(), null);
                 continue;
             }
             StageCall call = new StageCall(stage, view, start, span, phase, wakeUp);

@@ -15,12 +15,12 @@ public sealed interface Outcome permits Outcome.Continue, ImmediateReply {
 
     /** Stop the pipeline and send an immediate response instead of forwarding the message. */
     static Uni<Outcome> respond(ImmediateReply reply) {
-        return Uni.createFrom().item(reply);
+        return new ResolvedOutcome(java.util.Objects.requireNonNull(reply, "reply"));
     }
 
     final class Continue implements Outcome {
         public static final Continue INSTANCE = new Continue();
-        private static final Uni<Outcome> UNI = Uni.createFrom().item(INSTANCE);
+        private static final Uni<Outcome> UNI = new ResolvedOutcome(INSTANCE);
 
         private Continue() {
         }

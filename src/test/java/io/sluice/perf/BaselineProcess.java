@@ -50,6 +50,10 @@ public final class BaselineProcess implements AutoCloseable {
         return port;
     }
 
+    public long pid() {
+        return process.pid();
+    }
+
     public ProcessProbe probe() {
         return new ProcessProbe(process.pid());
     }

@@ -57,6 +57,10 @@ class PerformanceSuiteIT {
             }
         }
 
+        if (settings.runs("core")) {
+            core(settings, report);
+        }
+
         if (settings.runs("isolation")) {
             isolation(settings, report);
         }
@@ -112,6 +116,30 @@ class PerformanceSuiteIT {
             assertThat(r.messages()).isGreaterThanOrEqualTo(r.exchanges());
         });
         assertThat(profiled.errors()).isZero();
+    }
+
+    /**
+     * The exchange core against the bare handler, both on one CPU. Sluice admits 2,000 exchanges here (with the direct
+     * memory the start-up check asks for), so that CPU per exchange can be read from 256 to 2,000 streams in flight.
+     */
+    private static void core(PerfSettings settings, PerfReport report) throws Exception {
+        List<String> jvm = new java.util.ArrayList<>(JVM);
+        jvm.add("-XX:MaxDirectMemorySize=512m");
+        try (SluiceProcess sluice = SluiceProcess.start("perf-core", jvm,
+                Map.of("sluice.overload.max-exchanges", Integer.toString(CoreParity.MANY_IN_FLIGHT + 100)));
+                BaselineProcess baseline = BaselineProcess.start(JVM)) {
+            OneCpu.pin(sluice.pid());
+            OneCpu.pin(baseline.pid());
+            CoreParity.Outcome core = CoreParity.run(new ProtocolLevel.Target("sluice", sluice.grpcPort(),
+                    new ProcessProbe(sluice.pid())), new ProtocolLevel.Target("grpc-java baseline", baseline.port(),
+                            baseline.probe()), settings);
+            report.addAll(core.tables());
+            assertThat(core.runs()).allSatisfy(r -> {
+                assertThat(r.errors()).as(r.target() + " " + r.workload().name() + " " + r.model().describe() + ": "
+                        + r.firstError()).isZero();
+                assertThat(r.exchanges()).as(r.target() + " " + r.workload().name()).isPositive();
+            });
+        }
     }
 
     /**
