@@ -2,6 +2,7 @@ package io.sluice.exchange;
 
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Queue;
 import java.util.Set;
@@ -205,13 +206,28 @@ final class ReplyEncoder {
         if (reply.metadata().isEmpty()) {
             return;
         }
-        // Each top-level key is a namespace whose value must be a Struct.
-        Map<String, Struct.Builder> namespaces = new LinkedHashMap<>();
-        for (PhaseReply.MetadataEntry e : reply.metadata()) {
-            namespaces.computeIfAbsent(e.namespace(), n -> Struct.newBuilder()).putFields(e.key(), e.value());
+        // Each top-level key is a namespace whose value must be a Struct. Stages mostly emit into one namespace: no map
+        // of namespaces for that.
+        List<PhaseReply.MetadataEntry> entries = reply.metadata();
+        String only = entries.get(0).namespace();
+        boolean oneNamespace = true;
+        for (int i = 1; i < entries.size() && oneNamespace; i++) {
+            oneNamespace = entries.get(i).namespace().equals(only);
         }
         Struct.Builder root = Struct.newBuilder();
-        namespaces.forEach((ns, struct) -> root.putFields(ns, Value.newBuilder().setStructValue(struct).build()));
+        if (oneNamespace) {
+            Struct.Builder struct = Struct.newBuilder();
+            for (PhaseReply.MetadataEntry e : entries) {
+                struct.putFields(e.key(), e.value());
+            }
+            root.putFields(only, Value.newBuilder().setStructValue(struct).build());
+        } else {
+            Map<String, Struct.Builder> namespaces = new LinkedHashMap<>();
+            for (PhaseReply.MetadataEntry e : entries) {
+                namespaces.computeIfAbsent(e.namespace(), n -> Struct.newBuilder()).putFields(e.key(), e.value());
+            }
+            namespaces.forEach((ns, struct) -> root.putFields(ns, Value.newBuilder().setStructValue(struct).build()));
+        }
         response.setDynamicMetadata(root);
     }
 

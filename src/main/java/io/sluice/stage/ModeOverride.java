@@ -13,8 +13,12 @@ public record ModeOverride(Optional<BodySendMode> requestBody, Optional<BodySend
         Optional<HeaderSendMode> responseHeaders, Optional<HeaderSendMode> requestTrailers,
         Optional<HeaderSendMode> responseTrailers) {
 
+    private static final ModeOverride NONE = new ModeOverride(Optional.empty(), Optional.empty(), Optional.empty(),
+            Optional.empty(), Optional.empty());
+
+    /** Asks for no change; the start of every override built with the {@code with...} methods. */
     public static ModeOverride none() {
-        return new ModeOverride(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
+        return NONE;
     }
 
     public ModeOverride withRequestBody(BodySendMode mode) {

@@ -45,7 +45,8 @@ class HostileTlsIT {
     @BeforeAll
     static void start() {
         pki = TestPki.create(Path.of("target", "hostile-tls", "pki").toAbsolutePath());
-        Map<String, String> limits = Map.of("sluice.transport.handshake-timeout", "1s",
+        // Short enough for the silent-connection case, long enough for a canary's handshake on a loaded CI machine.
+        Map<String, String> limits = Map.of("sluice.transport.handshake-timeout", "2s",
                 "sluice.transport.max-early-resets-per-second", "50");
         tls = SluiceProcess.start("hostile-tls", List.of(), with(limits, Map.of(
                 "quarkus.grpc.server.ssl.certificate", pki.server().certificate().toString(),
@@ -98,7 +99,7 @@ class HostileTlsIT {
             silent.setSoTimeout(5_000);
             long start = System.nanoTime();
             assertThat(RawGrpc.closedByPeer(silent.getInputStream())).as("closed by Sluice").isTrue();
-            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(4));
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
         }
         canary(mode);
     }
