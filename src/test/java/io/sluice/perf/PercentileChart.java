@@ -15,7 +15,6 @@ import org.jfree.chart.axis.AxisState;
 import org.jfree.chart.axis.LogAxis;
 import org.jfree.chart.axis.NumberAxis;
 import org.jfree.chart.axis.NumberTick;
-import org.jfree.chart.plot.PlotOrientation;
 import org.jfree.chart.plot.XYPlot;
 import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
 import org.jfree.chart.ui.RectangleEdge;
@@ -63,7 +62,6 @@ public final class PercentileChart {
         NumberAxis y = new NumberAxis("latency (ms)");
         y.setAutoRangeIncludesZero(true);
         XYPlot plot = new XYPlot(data, x, y, new XYLineAndShapeRenderer(true, false));
-        plot.setOrientation(PlotOrientation.VERTICAL);
         return new PerfFigure(slug, title, new JFreeChart(null, JFreeChart.DEFAULT_TITLE_FONT, plot, true));
     }
 

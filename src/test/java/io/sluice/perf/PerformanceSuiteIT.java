@@ -37,7 +37,32 @@ class PerformanceSuiteIT {
         PerfSettings settings = PerfSettings.current();
         Path dir = Path.of(System.getProperty("sluice.build.dir", "target"), "perf");
         PerfReport report = new PerfReport(dir, settings);
+        try {
+            parts(settings, dir, report);
+        } catch (Throwable failure) {
+            // What the parts measured before one of them failed is still written and drawn: it is what explains the failure.
+            try {
+                report.write();
+            } catch (IOException e) {
+                failure.addSuppressed(e);
+            }
+            throw failure;
+        }
 
+        Path written = report.write();
+        String markdown = Files.readString(written);
+        System.out.println(markdown);
+        for (PerfTable table : report.tables()) {
+            assertThat(dir.resolve(table.slug() + ".csv")).exists();
+            assertThat(table.rows()).as(table.slug()).isNotEmpty();
+        }
+        for (PerfFigure figure : report.figures()) {
+            assertThat(dir.resolve(figure.fileName())).isNotEmptyFile();
+            assertThat(markdown).contains("](" + figure.fileName() + ")");
+        }
+    }
+
+    private static void parts(PerfSettings settings, Path dir, PerfReport report) throws Exception {
         // Start-up first, while nothing else of the suite runs.
         if (settings.runs("startup")) {
             List<StartupProbe.Start> starts = StartupProbe.run(settings, JVM);
@@ -78,18 +103,6 @@ class PerformanceSuiteIT {
                 assertThat(run.canaryDuring()).as("the canary ran during the attack").isPositive();
                 assertThat(sluice.isAlive()).as("Sluice survived the rapid reset:\n%s", sluice.logTail()).isTrue();
             }
-        }
-
-        Path written = report.write();
-        String markdown = Files.readString(written);
-        System.out.println(markdown);
-        for (PerfTable table : report.tables()) {
-            assertThat(dir.resolve(table.slug() + ".csv")).exists();
-            assertThat(table.rows()).as(table.slug()).isNotEmpty();
-        }
-        for (PerfFigure figure : report.figures()) {
-            assertThat(dir.resolve(figure.fileName())).isNotEmptyFile();
-            assertThat(markdown).contains("](" + figure.fileName() + ")");
         }
     }
 
