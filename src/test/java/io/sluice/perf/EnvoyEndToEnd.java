@@ -8,7 +8,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import org.HdrHistogram.Histogram;
 
@@ -38,8 +40,16 @@ public final class EnvoyEndToEnd {
     private EnvoyEndToEnd() {
     }
 
+    /** One workload's measurements; index 0 of each is without ext_proc, 1 with. */
+    public record Measured(double[][] roundsPerSecond, Histogram[] latencyMicros) {
+    }
+
+    /** The tables of one ext_proc server's runs and, per workload name, what they were made from (for the pictures). */
+    public record Outcome(String server, List<PerfTable> tables, Map<String, Measured> workloads) {
+    }
+
     /** Starts the echo upstream and, per workload, the two Envoys; Sluice must already serve {@code sluiceGrpcPort}. */
-    public static List<PerfTable> run(int sluiceGrpcPort, PerfSettings settings) {
+    public static Outcome run(int sluiceGrpcPort, PerfSettings settings) {
         return run("Sluice", sluiceGrpcPort, settings, E2eWorkload.all());
     }
 
@@ -47,7 +57,7 @@ public final class EnvoyEndToEnd {
      * As {@link #run(int, PerfSettings)} with any ext_proc server ({@code server} names it in the tables) and a choice
      * of workloads: the bare grpc-java handler behind the same Envoy shows what the machine allows any ext_proc server.
      */
-    public static List<PerfTable> run(String server, int grpcPort, PerfSettings suiteSettings, List<E2eWorkload> workloads) {
+    public static Outcome run(String server, int grpcPort, PerfSettings suiteSettings, List<E2eWorkload> workloads) {
         PerfSettings settings = suiteSettings.forEndToEnd();
         String slug = server.equals("Sluice") ? "e2e" : "e2e-" + server.toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9]+", "-");
         int connections = Math.min(MAX_CONNECTIONS, settings.concurrency());
@@ -59,6 +69,7 @@ public final class EnvoyEndToEnd {
                 "workload", "rate (req/s)", "p50 without (µs)", "p50 with (µs)", "p50 added (µs)",
                 "p99 without (µs)", "p99 with (µs)", "p99 added (µs)");
         List<String> roundRatios = new ArrayList<>();
+        Map<String, Measured> measured = new LinkedHashMap<>();
         Path body = writeBody();
         try (EchoUpstream upstream = EchoUpstream.standalone()) {
             int upstreamPort = upstream.startAndAwait("127.0.0.1", 0);
@@ -80,6 +91,7 @@ public final class EnvoyEndToEnd {
                     latency.row(workload.name(), perConnection * connections, p50Without, p50With, p50With - p50Without,
                             p99Without, p99With, p99With - p99Without);
                     load.requireEnvoysAnswered2xxOnly();
+                    measured.put(workload.name(), new Measured(rates, histograms));
                 }
             }
         }
@@ -100,7 +112,7 @@ public final class EnvoyEndToEnd {
                 + " req/s. Percentiles of every request of all " + settings.rounds()
                 + " rounds per side (h2load --log-file, from request start to the end of the response).")
                 .note(machine);
-        return List.of(throughput, latency);
+        return new Outcome(server, List.of(throughput, latency), measured);
     }
 
     private static int latencyRatePerConnection(double withExtProc, PerfSettings settings, int connections) {

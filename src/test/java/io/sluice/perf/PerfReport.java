@@ -10,13 +10,14 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The suite's output: {@code report.md} with every table under a description of the machine and the run, and one
- * CSV per table, in {@code target/perf/}.
+ * The suite's output: {@code report.md} with every table under a description of the machine and the run, one CSV per
+ * table, and the pictures ({@link PerfFigure}) it links, in {@code target/perf/}.
  */
 public final class PerfReport {
 
     private final Path dir;
     private final List<PerfTable> tables = new ArrayList<>();
+    private final List<PerfFigure> figures = new ArrayList<>();
     private final PerfTable machine;
 
     public PerfReport(Path dir, PerfSettings settings) {
@@ -45,6 +46,14 @@ public final class PerfReport {
         return tables;
     }
 
+    public void addFigures(List<PerfFigure> more) {
+        figures.addAll(more);
+    }
+
+    public List<PerfFigure> figures() {
+        return figures;
+    }
+
     public Path write() throws IOException {
         Files.createDirectories(dir);
         StringBuilder md = new StringBuilder("# Sluice performance report\n\n")
@@ -53,6 +62,13 @@ public final class PerfReport {
         for (PerfTable table : tables) {
             md.append(table.markdown());
             Files.writeString(dir.resolve(table.slug() + ".csv"), table.csv());
+        }
+        if (!figures.isEmpty()) {
+            md.append("## Charts\n\n");
+        }
+        for (PerfFigure figure : figures) {
+            figure.write(dir);
+            md.append("![").append(figure.title()).append("](").append(figure.fileName()).append(")\n\n");
         }
         Path report = dir.resolve("report.md");
         Files.writeString(report, md.toString());

@@ -37,7 +37,32 @@ class PerformanceSuiteIT {
         PerfSettings settings = PerfSettings.current();
         Path dir = Path.of(System.getProperty("sluice.build.dir", "target"), "perf");
         PerfReport report = new PerfReport(dir, settings);
+        try {
+            parts(settings, dir, report);
+        } catch (Throwable failure) {
+            // What the parts measured before one of them failed is still written and drawn: it is what explains the failure.
+            try {
+                report.write();
+            } catch (IOException e) {
+                failure.addSuppressed(e);
+            }
+            throw failure;
+        }
 
+        Path written = report.write();
+        String markdown = Files.readString(written);
+        System.out.println(markdown);
+        for (PerfTable table : report.tables()) {
+            assertThat(dir.resolve(table.slug() + ".csv")).exists();
+            assertThat(table.rows()).as(table.slug()).isNotEmpty();
+        }
+        for (PerfFigure figure : report.figures()) {
+            assertThat(dir.resolve(figure.fileName())).isNotEmptyFile();
+            assertThat(markdown).contains("](" + figure.fileName() + ")");
+        }
+    }
+
+    private static void parts(PerfSettings settings, Path dir, PerfReport report) throws Exception {
         // Start-up first, while nothing else of the suite runs.
         if (settings.runs("startup")) {
             List<StartupProbe.Start> starts = StartupProbe.run(settings, JVM);
@@ -83,13 +108,6 @@ class PerformanceSuiteIT {
                 assertThat(sluice.isAlive()).as("Sluice survived the rapid reset:\n%s", sluice.logTail()).isTrue();
             }
         }
-
-        Path written = report.write();
-        System.out.println(Files.readString(written));
-        for (PerfTable table : report.tables()) {
-            assertThat(dir.resolve(table.slug() + ".csv")).exists();
-            assertThat(table.rows()).as(table.slug()).isNotEmpty();
-        }
     }
 
     private static void protocol(PerfSettings settings, Path dir, PerfReport report, SluiceProcess sluice,
@@ -98,6 +116,7 @@ class PerformanceSuiteIT {
         ProtocolLevel.Outcome protocol = ProtocolLevel.run(new ProtocolLevel.Target("sluice", sluice.grpcPort(), probe),
                 new ProtocolLevel.Target("grpc-java baseline", baseline.port(), baseline.probe()), settings);
         report.addAll(protocol.tables());
+        report.addFigures(protocol.figures());
         // The profile that explains the headers-only ratio, from one more run: the measured ones carry no profiler.
         Files.createDirectories(dir);
         JfrProfile recording = JfrProfile.start(probe, dir.resolve("sluice-headers-only.jfr"));
@@ -147,10 +166,13 @@ class PerformanceSuiteIT {
      * what any ext_proc server can keep of Envoy's throughput on this machine.
      */
     private static void endToEnd(PerfSettings settings, PerfReport report, SluiceProcess sluice, BaselineProcess baseline) {
-        List<PerfTable> endToEnd = EnvoyEndToEnd.run(sluice.grpcPort(), settings);
+        EnvoyEndToEnd.Outcome withSluice = EnvoyEndToEnd.run(sluice.grpcPort(), settings);
+        EnvoyEndToEnd.Outcome withBaseline = EnvoyEndToEnd.run("grpc-java baseline", baseline.port(), settings,
+                E2eWorkload.all().stream().filter(w -> w.name().equals(E2eWorkload.HEADERS_ONLY)).toList());
+        List<PerfTable> endToEnd = withSluice.tables();
         report.addAll(endToEnd);
-        report.addAll(EnvoyEndToEnd.run("grpc-java baseline", baseline.port(), settings,
-                E2eWorkload.all().stream().filter(w -> w.name().equals(E2eWorkload.HEADERS_ONLY)).toList()));
+        report.addAll(withBaseline.tables());
+        report.addFigures(EndToEndCharts.figures(withSluice, List.of(withBaseline)));
         // Every request of every h2load run succeeded (EnvoyEndToEnd throws otherwise); both sides measured.
         List<String> workloads = E2eWorkload.all().stream().map(E2eWorkload::name).toList();
         assertThat(endToEnd.get(0).rows()).extracting(row -> row.get(0)).containsExactlyElementsOf(workloads);

@@ -6,7 +6,10 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.function.ToDoubleFunction;
+
+import org.HdrHistogram.Histogram;
 
 import io.sluice.testing.ProcessProbe;
 
@@ -22,8 +25,8 @@ public final class ProtocolLevel {
     public record Target(String name, int port, ProcessProbe probe) {
     }
 
-    /** Every measured run, for the checks a test makes (no errors, something measured). */
-    public record Outcome(List<PerfTable> tables, List<ExtProcLoad.Result> runs) {
+    /** Every measured run, for the checks a test makes (no errors, something measured), and the pictures of them. */
+    public record Outcome(List<PerfTable> tables, List<ExtProcLoad.Result> runs, List<PerfFigure> figures) {
     }
 
     private ProtocolLevel() {
@@ -39,6 +42,7 @@ public final class ProtocolLevel {
         PerfTable ratios = new PerfTable("protocol-ratios", "Protocol level, Sluice against the baseline (median of per-round ratios)",
                 "workload", "throughput ratio", "target", "p99 ratio (closed)", "p99 ratio (open)", "target", "verdict");
         List<ExtProcLoad.Result> all = new ArrayList<>();
+        List<PerfFigure> figures = new ArrayList<>();
         // Both JVMs (and the generator's) compile the paths of every workload before anything is recorded: the first
         // workload measured must not pay for the JIT.
         for (ExtProcWorkload workload : ExtProcWorkload.all()) {
@@ -72,6 +76,7 @@ public final class ProtocolLevel {
                         o.messageMicros(90), o.messageMicros(99), o.messageMicros(99.9),
                         o.exchangeLatency().getValueAtPercentile(99) / 1e6, o.refused(), errors(openRuns.get(target.name())));
             }
+            figures.addAll(figures(workload, sluice, baseline, closedRuns, openRuns, inFlight, rate));
             closedRuns.values().forEach(all::addAll);
             openRuns.values().forEach(all::addAll);
             double throughput = medianRatio(closedRuns.get(sluice.name()), closedRuns.get(baseline.name()),
@@ -93,7 +98,41 @@ public final class ProtocolLevel {
         open.note(String.format("The offered rate is %.0f%% of the slower server's throughput above, the same for both. "
                 + "Exchanges start on schedule whatever the server does, and a first message's latency counts from when it "
                 + "was due (HdrHistogram, corrected for coordinated omission).", settings.openLoadFraction() * 100));
-        return new Outcome(List.of(closed, open, ratios), all);
+        return new Outcome(List.of(closed, open, ratios), all, figures);
+    }
+
+    /**
+     * Per workload: the per-message latency distribution of every round together, at the fixed rate and at the fixed
+     * concurrency, and each round's throughput at the fixed concurrency; Sluice first.
+     */
+    private static List<PerfFigure> figures(ExtProcWorkload workload, Target sluice, Target baseline,
+            Map<String, List<ExtProcLoad.Result>> closedRuns, Map<String, List<ExtProcLoad.Result>> openRuns, int inFlight,
+            double rate) {
+        Map<String, Histogram> openLatency = new LinkedHashMap<>();
+        Map<String, Histogram> closedLatency = new LinkedHashMap<>();
+        Map<String, double[]> throughput = new LinkedHashMap<>();
+        for (Target target : List.of(sluice, baseline)) {
+            openLatency.put(target.name(), merged(openRuns.get(target.name())));
+            closedLatency.put(target.name(), merged(closedRuns.get(target.name())));
+            throughput.put(target.name(), closedRuns.get(target.name()).stream()
+                    .mapToDouble(ExtProcLoad.Result::exchangesPerSecond).toArray());
+        }
+        String slug = "protocol-" + workload.name();
+        return List.of(
+                PercentileChart.figure("latency-" + slug + "-fixed-rate", String.format(
+                        "Protocol level, %s: per-message latency at a fixed %.0f exchanges/s", workload.name(), rate),
+                        openLatency, TimeUnit.NANOSECONDS),
+                PercentileChart.figure("latency-" + slug + "-fixed-concurrency", String.format(
+                        "Protocol level, %s: per-message latency at %d in flight", workload.name(), inFlight),
+                        closedLatency, TimeUnit.NANOSECONDS),
+                RoundsChart.figure("throughput-" + slug, "Protocol level, " + workload.name()
+                        + ": throughput per round at a fixed concurrency", throughput, "exchanges/s"));
+    }
+
+    private static Histogram merged(List<ExtProcLoad.Result> runs) {
+        Histogram all = new Histogram(3);
+        runs.forEach(r -> all.add(r.messageLatency()));
+        return all;
     }
 
     static int inFlight(ExtProcWorkload workload, PerfSettings settings) {
