@@ -2,8 +2,12 @@ package io.sluice.perf;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import org.HdrHistogram.Histogram;
 
 import io.sluice.perf.ProtocolLevel.Target;
 
@@ -19,8 +23,8 @@ public final class CoreParity {
     static final double[] ARRIVAL_FRACTIONS = { 0.5, 0.9 };
     static final int MANY_IN_FLIGHT = 2_000;
 
-    /** Every run, for the suite's checks, and the tables for the report. */
-    public record Outcome(List<PerfTable> tables, List<ExtProcLoad.Result> runs) {
+    /** Every run, for the suite's checks, and the tables and pictures for the report. */
+    public record Outcome(List<PerfTable> tables, List<ExtProcLoad.Result> runs, List<PerfFigure> figures) {
     }
 
     private CoreParity() {
@@ -28,6 +32,7 @@ public final class CoreParity {
 
     public static Outcome run(Target sluice, Target baseline, PerfSettings settings) throws InterruptedException {
         List<ExtProcLoad.Result> all = new ArrayList<>();
+        List<PerfFigure> figures = new ArrayList<>();
         PerfTable closed = new PerfTable("core-closed", "Exchange core, fixed concurrency, one CPU each",
                 "workload", "in flight", "sluice exchanges/s", "baseline exchanges/s", "throughput ratio", "target",
                 "sluice p99 µs", "baseline p99 µs", "p99 ratio", "target", "CPU ratio per exchange");
@@ -54,6 +59,13 @@ public final class CoreParity {
                 List<ExtProcLoad.Result> b = runs.get(baseline.name());
                 ExtProcLoad.Result sm = ProtocolLevel.median(s, ExtProcLoad.Result::exchangesPerSecond);
                 ExtProcLoad.Result bm = ProtocolLevel.median(b, ExtProcLoad.Result::exchangesPerSecond);
+                String slug = "core-" + workload.name() + "-" + inFlight;
+                figures.add(PercentileChart.figure("latency-" + slug, String.format("Exchange core, %s: per-message "
+                        + "latency at %d in flight, one CPU", workload.name(), inFlight), latency(sluice, baseline, runs),
+                        TimeUnit.NANOSECONDS));
+                figures.add(RoundsChart.figure("throughput-" + slug, String.format("Exchange core, %s: throughput per "
+                        + "round at %d in flight, one CPU", workload.name(), inFlight), throughput(sluice, baseline, runs),
+                        "exchanges/s"));
                 if (headersOnly) {
                     baselineMax = Math.max(baselineMax, bm.exchangesPerSecond());
                 }
@@ -72,6 +84,10 @@ public final class CoreParity {
             List<ExtProcLoad.Result> b = runs.get(baseline.name());
             ExtProcLoad.Result sm = ProtocolLevel.median(s, r -> r.messageMicros(99));
             ExtProcLoad.Result bm = ProtocolLevel.median(b, r -> r.messageMicros(99));
+            figures.add(PercentileChart.figure(String.format("latency-core-headers-only-rate-%.0f", share * 100),
+                    String.format("Exchange core, headers-only: per-message latency at %.0f exchanges/s (%.0f%% of the "
+                            + "bare handler's maximum), one CPU", rate, share * 100), latency(sluice, baseline, runs),
+                    TimeUnit.NANOSECONDS));
             long refused = s.stream().mapToLong(ExtProcLoad.Result::refused).sum();
             double keptUp = s.stream().mapToDouble(r -> r.exchangesPerSecond() / rate).min().orElse(0);
             open.row(ExtProcWorkload.HEADERS_ONLY.name(), String.format("%.0f%%", share * 100), rate,
@@ -106,6 +122,24 @@ public final class CoreParity {
                 + "every round completed at least 98 % of the offered rate and no exchange was refused.");
         cpu.note("CPU milliseconds of the server process per headers-only exchange (median round), at fixed "
                 + "concurrency; Sluice runs with sluice.overload.max-exchanges raised so that 2,000 streams are admitted.");
-        return new Outcome(List.of(closed, open, cpu), all);
+        return new Outcome(List.of(closed, open, cpu), all, figures);
+    }
+
+    /** Every round of each side in one distribution; Sluice first. */
+    private static Map<String, Histogram> latency(Target sluice, Target baseline, Map<String, List<ExtProcLoad.Result>> runs) {
+        Map<String, Histogram> lines = new LinkedHashMap<>();
+        for (Target target : List.of(sluice, baseline)) {
+            lines.put(target.name(), ProtocolLevel.merged(runs.get(target.name())));
+        }
+        return lines;
+    }
+
+    private static Map<String, double[]> throughput(Target sluice, Target baseline, Map<String, List<ExtProcLoad.Result>> runs) {
+        Map<String, double[]> rounds = new LinkedHashMap<>();
+        for (Target target : List.of(sluice, baseline)) {
+            rounds.put(target.name(), runs.get(target.name()).stream().mapToDouble(ExtProcLoad.Result::exchangesPerSecond)
+                    .toArray());
+        }
+        return rounds;
     }
 }

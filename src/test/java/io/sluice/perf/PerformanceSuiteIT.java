@@ -153,6 +153,7 @@ class PerformanceSuiteIT {
                     new ProcessProbe(sluice.pid())), new ProtocolLevel.Target("grpc-java baseline", baseline.port(),
                             baseline.probe()), settings);
             report.addAll(core.tables());
+            report.addFigures(core.figures());
             assertThat(core.runs()).allSatisfy(r -> {
                 assertThat(r.errors()).as(r.target() + " " + r.workload().name() + " " + r.model().describe() + ": "
                         + r.firstError()).isZero();

@@ -129,7 +129,7 @@ public final class ProtocolLevel {
                         + ": throughput per round at a fixed concurrency", throughput, "exchanges/s"));
     }
 
-    private static Histogram merged(List<ExtProcLoad.Result> runs) {
+    static Histogram merged(List<ExtProcLoad.Result> runs) {
         Histogram all = new Histogram(3);
         runs.forEach(r -> all.add(r.messageLatency()));
         return all;
