@@ -61,10 +61,16 @@ public class TransportNoise {
         return current;
     }
 
-    /** Counts one event and logs it, or folds it into the next line. */
+    /** Counts one connection closed for a bad input and logs it, or folds it into the next line. */
     public void count(Cause cause, SocketAddress remote, String what) {
         counters.get(cause).increment();
         log.warn(cause.tag(), "connection" + (remote == null ? "" : " from " + remote) + " closed: " + what + " ("
                 + cause.tag() + ")");
+    }
+
+    /** The same for one stream the transport refused, its connection left open. */
+    public void countStream(Cause cause, String what) {
+        counters.get(cause).increment();
+        log.warn(cause.tag(), "stream refused: " + what + " (" + cause.tag() + ")");
     }
 }
