@@ -1,11 +1,11 @@
 package io.sluice.transport;
 
-import java.net.SocketAddress;
 import java.util.logging.Filter;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
-import io.netty.channel.Channel;
 import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2Exception;
 import io.quarkus.logging.LoggingFilter;
@@ -54,9 +54,6 @@ public final class TransportLogFilter implements Filter {
         if (thrown == null) {
             return true;
         }
-        if (String.valueOf(thrown.getMessage()).contains(TransportConfig.MAX_EARLY_RESETS_PER_SECOND)) {
-            return false; // EarlyResetGuard counted and logged it already
-        }
         noise.count(cause(thrown), null, String.valueOf(thrown.getMessage()).strip());
         return false;
     }
@@ -74,15 +71,34 @@ public final class TransportLogFilter implements Filter {
         return false;
     }
 
+    /** Netty's line, formatted before it gets here: {@code [id: 0x.., L:/.. - R:/..] Sent GOAWAY: ..., errorCode '11', debugData '...'}. */
+    private static final Pattern GOAWAY = Pattern.compile(
+            "^\\[id: (0x[0-9a-f]+)(?:, L:\\S* - R:([^\\]]*))?\\] Sen(?:t|ding) GOAWAY.*errorCode '(\\d+)', debugData '(.*)'",
+            Pattern.DOTALL);
+
     private static boolean goawaySent(LogRecord record, TransportNoise noise) {
         if (record.getLevel().intValue() >= Level.INFO.intValue()) {
             return true;
         }
-        if (text(record).contains("too_many_pings")) {
-            noise.count(TransportNoise.Cause.KEEPALIVE_ABUSE, remote(record), "PINGs more often than "
+        Matcher goaway = GOAWAY.matcher(String.valueOf(record.getMessage()));
+        if (goaway.find() && Long.parseLong(goaway.group(3)) == Http2Error.ENHANCE_YOUR_CALM.code()
+                && keepalive(goaway.group(4), goaway.group(1), noise)) {
+            noise.count(TransportNoise.Cause.KEEPALIVE_ABUSE, goaway.group(2), "PINGs more often than "
                     + TransportConfig.PERMIT_KEEP_ALIVE_TIME + " allows: GOAWAY ENHANCE_YOUR_CALM too_many_pings");
         }
         return false;
+    }
+
+    /**
+     * Whether an ENHANCE_YOUR_CALM GOAWAY is keepalive enforcement's. Its debug data says so, except over TLS: the TLS
+     * handler has consumed the bytes by the time Netty logs them. Then it is keepalive's unless the rapid-reset guard
+     * closed that connection (and counted it) or saw grpc-java's reset limit trip.
+     */
+    private static boolean keepalive(String debugData, String channelId, TransportNoise noise) {
+        if (!debugData.isEmpty()) {
+            return debugData.contains("too_many_pings");
+        }
+        return !noise.claimed(channelId);
     }
 
     private static boolean tlsFailed(LogRecord record, TransportNoise noise) {
@@ -94,30 +110,6 @@ public final class TransportLogFilter implements Filter {
                     "TLS handshake failed (plaintext on the TLS port, no common protocol, or a certificate refused)");
         }
         return false;
-    }
-
-    /** The message with its parameters, whatever style the logging bridge kept them in. */
-    private static String text(LogRecord record) {
-        StringBuilder text = new StringBuilder(String.valueOf(record.getMessage()));
-        Object[] parameters = record.getParameters();
-        if (parameters != null) {
-            for (Object parameter : parameters) {
-                text.append(' ').append(parameter);
-            }
-        }
-        return text.toString();
-    }
-
-    private static SocketAddress remote(LogRecord record) {
-        Object[] parameters = record.getParameters();
-        if (parameters != null) {
-            for (Object parameter : parameters) {
-                if (parameter instanceof Channel channel) {
-                    return channel.remoteAddress();
-                }
-            }
-        }
-        return null;
     }
 
     static TransportNoise.Cause cause(Throwable thrown) {

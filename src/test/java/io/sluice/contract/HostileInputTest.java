@@ -155,8 +155,8 @@ class HostileInputTest extends ChannelSupport {
     void rapidResetGetsGoawayAndOtherConnectionsGoOn(String listener) throws Exception {
         double before = metric("sluice_transport_errors_total", "cause=\"rapid_reset\"");
         try (RawConnection connection = connect(listener)) {
-            assertThat(RawHttp2.rapidReset(connection.in(), connection.out(), 2_000).goawayCode())
-                    .as("GOAWAY's error code").isEqualTo(0xBL);
+            RawHttp2.Attack attack = RawHttp2.rapidReset(connection.in(), connection.out(), 2_000);
+            assertThat(attack.goawayCode()).as("GOAWAY's error code (%s)", attack).isEqualTo(0xBL);
         }
         assertThat(metric("sluice_transport_errors_total", "cause=\"rapid_reset\"")).isGreaterThan(before);
         canary(listener);

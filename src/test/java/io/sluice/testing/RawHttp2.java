@@ -206,14 +206,14 @@ public final class RawHttp2 {
     }
 
     /** What a rapid reset got: the streams written before Sluice closed the connection, and its GOAWAY's code. */
-    public record Attack(int sent, long goawayCode) {
+    public record Attack(int sent, long goawayCode, String goawayDebug) {
     }
 
     /**
      * An HTTP/2 rapid reset on {@code socket} (plain or TLS, not yet used): the preface, one call opened as Envoy's
      * would be, so that Sluice has set the connection up, then up to {@code streams} HEADERS + RST_STREAM pairs as fast
      * as the socket takes them, until the GOAWAY arrives. The GOAWAY code is -1 when the connection closed without one,
-     * -2 when neither happened within 10 s.
+     * -2 when neither happened within 10 s; its debug data says why.
      */
     public static Attack rapidReset(java.net.Socket socket, int streams) throws IOException, InterruptedException {
         return rapidReset(socket.getInputStream(), socket.getOutputStream(), streams);
@@ -224,8 +224,8 @@ public final class RawHttp2 {
             throws IOException, InterruptedException {
         java.io.OutputStream out = new java.io.BufferedOutputStream(output, 64 * 1024);
         RawHttp2 frames = new RawHttp2();
-        java.util.concurrent.CompletableFuture<Long> goaway = java.util.concurrent.CompletableFuture
-                .supplyAsync(() -> awaitGoaway(input));
+        java.util.concurrent.CompletableFuture<Frame> goaway = java.util.concurrent.CompletableFuture
+                .supplyAsync(() -> awaitGoawayFrame(input));
         out.write(start());
         out.write(frames.processHeaders(1));
         out.flush();
@@ -244,24 +244,25 @@ public final class RawHttp2 {
             // Closed by Sluice mid-attack: what the GOAWAY says is the result.
         }
         try {
-            return new Attack(sent, goaway.get(10, java.util.concurrent.TimeUnit.SECONDS));
+            Frame frame = goaway.get(10, java.util.concurrent.TimeUnit.SECONDS);
+            return frame == null ? new Attack(sent, -1, "") : new Attack(sent, frame.goawayCode(), frame.goawayDebug());
         } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-            return new Attack(sent, -2);
+            return new Attack(sent, -2, "");
         }
     }
 
-    /** Reads frames until GOAWAY and returns its error code, or -1 when the connection closes without one. */
-    public static long awaitGoaway(InputStream input) {
+    /** Reads frames until GOAWAY and returns it, or null when the connection closes without one. */
+    private static Frame awaitGoawayFrame(InputStream input) {
         try {
             DataInputStream in = new DataInputStream(input);
             while (true) {
                 Frame frame = read(in);
                 if (frame.type() == GOAWAY) {
-                    return frame.goawayCode();
+                    return frame;
                 }
             }
         } catch (EOFException | java.net.SocketException e) {
-            return -1;
+            return null;
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
