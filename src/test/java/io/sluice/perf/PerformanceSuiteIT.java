@@ -57,6 +57,10 @@ class PerformanceSuiteIT {
             }
         }
 
+        if (settings.runs("limits")) {
+            limits(settings, report);
+        }
+
         if (settings.runs("isolation")) {
             isolation(settings, report);
         }
@@ -73,8 +77,17 @@ class PerformanceSuiteIT {
             // The manifests' limits, one CPU: the attack and the canary share what a pod has.
             try (SluiceProcess sluice = SluiceProcess.start("perf-abuse", sluiceJvm(), Map.of())) {
                 OneCpu.pin(sluice.pid());
+                // -Dperf.abuse.jfr=true: where Sluice's CPU goes during the attacks (a profiled run: its figures are not
+                // the ones to quote).
+                JfrProfile recording = Boolean.getBoolean("perf.abuse.jfr")
+                        ? JfrProfile.start(new ProcessProbe(sluice.pid()), Files.createDirectories(dir).resolve("sluice-rapid-reset.jfr"))
+                        : null;
                 RapidReset.Run run = RapidReset.run(sluice.grpcPort(), settings);
                 report.add(RapidReset.table(run));
+                if (recording != null) {
+                    report.add(JfrProfile.summarize(recording.stop(), "Where Sluice's CPU goes during the rapid reset "
+                            + "(JFR, a profiled run)", 25, run.canaryDuring()));
+                }
                 assertThat(run.canaryDuring()).as("the canary ran during the attack").isPositive();
                 assertThat(sluice.isAlive()).as("Sluice survived the rapid reset:\n%s", sluice.logTail()).isTrue();
             }
@@ -131,6 +144,20 @@ class PerformanceSuiteIT {
             assertThat(Double.parseDouble(row.get(3))).as("req/s with ext_proc, %s", row).isPositive();
         });
         assertThat(endToEnd.get(1).rows()).extracting(row -> row.get(0)).containsExactlyElementsOf(workloads);
+    }
+
+    /** The transport limits' cost: two Sluices in one run, the defaults against every limit relaxed ({@link LimitsCost}). */
+    private static void limits(PerfSettings settings, PerfReport report) throws Exception {
+        try (SluiceProcess on = SluiceProcess.start("perf-limits-on", JVM, Map.of());
+                SluiceProcess off = SluiceProcess.start("perf-limits-off", JVM, LimitsCost.RELAXED)) {
+            LimitsCost.Outcome outcome = LimitsCost.run(LimitsCost.target("limits on", on.grpcPort(), on.pid()),
+                    LimitsCost.target("limits off", off.grpcPort(), off.pid()), settings);
+            report.add(outcome.table());
+            assertThat(outcome.runs()).allSatisfy(r -> {
+                assertThat(r.errors()).as(r.target() + ": " + r.firstError()).isZero();
+                assertThat(r.exchanges()).as(r.target()).isPositive();
+            });
+        }
     }
 
     /**

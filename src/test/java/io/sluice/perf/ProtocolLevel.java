@@ -115,7 +115,7 @@ public final class ProtocolLevel {
     }
 
     /** Runs {@code rounds} pairs in A-B, B-A order, each run after a short settle at its load. */
-    private static Map<String, List<ExtProcLoad.Result>> rounds(Target sluice, Target baseline, ExtProcWorkload workload,
+    static Map<String, List<ExtProcLoad.Result>> rounds(Target sluice, Target baseline, ExtProcWorkload workload,
             ExtProcLoad.Model model, PerfSettings settings) throws InterruptedException {
         Map<String, List<ExtProcLoad.Result>> results = new LinkedHashMap<>();
         results.put(baseline.name(), new ArrayList<>());
