@@ -82,7 +82,7 @@ class PerformanceSuiteIT {
                 JfrProfile recording = Boolean.getBoolean("perf.abuse.jfr")
                         ? JfrProfile.start(new ProcessProbe(sluice.pid()), Files.createDirectories(dir).resolve("sluice-rapid-reset.jfr"))
                         : null;
-                RapidReset.Run run = RapidReset.run(sluice.grpcPort(), settings);
+                RapidReset.Run run = RapidReset.run(sluice.grpcPort(), settings, metric(sluice, "sluice_streams_started_total"));
                 report.add(RapidReset.table(run));
                 if (recording != null) {
                     report.add(JfrProfile.summarize(recording.stop(), "Where Sluice's CPU goes during the rapid reset "
@@ -213,20 +213,26 @@ class PerformanceSuiteIT {
         }
     }
 
+    /** One sample of Sluice's {@code /q/metrics}, read each time it is asked for. */
+    private static java.util.function.DoubleSupplier metric(SluiceProcess sluice, String name) {
+        return () -> {
+            try {
+                return sluice.metric(name);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        };
+    }
+
     private static void memory(PerfSettings settings, PerfReport report) throws Exception {
         List<MemoryProbe.Reading> memory;
         // The manifests' JVM limits: what a pod holds is what this part measures.
         try (SluiceProcess sluice = SluiceProcess.start("perf-memory", MANIFEST_JVM, Map.of())) {
-            memory = MemoryProbe.run(new ProcessProbe(sluice.pid()), sluice.grpcPort(), settings, () -> {
-                try {
-                    return sluice.metric("jvm_buffer_memory_used_bytes{id=\"direct\"}");
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new IllegalStateException(e);
-                }
-            });
+            memory = MemoryProbe.run(new ProcessProbe(sluice.pid()), sluice.grpcPort(), settings,
+                    metric(sluice, "jvm_buffer_memory_used_bytes{id=\"direct\"}"));
             report.add(MemoryProbe.table(memory));
             assertThat(sluice.isAlive()).as("Sluice survived the memory probe").isTrue();
         }

@@ -44,50 +44,65 @@ final class RapidReset {
     record Attacker(int planned, int sent, long goawayCode) {
     }
 
-    record Run(int attacks, int attackers, int planned, long sent, long closedByGoaway, String goawayCodes,
-            long canaryBefore, long canaryBeforeP99Micros, long canaryDuring, long canaryDuringP99Micros,
-            long canaryDuringMaxMicros, long canaryFailed, double longestAttackSeconds) {
+    record Run(int attacks, int attackers, int planned, long sent, double startedPerConnection, long closedByGoaway,
+            String goawayCodes, long canaryBefore, long canaryBeforeP99Micros, long canaryDuring,
+            long canaryDuringP99Micros, long canaryDuringMaxMicros, long canaryFailed, double longestAttackSeconds) {
     }
 
-    static Run run(int grpcPort, PerfSettings settings) throws Exception {
+    /**
+     * {@code streamsStarted} reads Sluice's {@code sluice_streams_started_total}: what the attack made Sluice start,
+     * whatever the machine's load (the canary's latency depends on it).
+     */
+    static Run run(int grpcPort, PerfSettings settings, java.util.function.DoubleSupplier streamsStarted) throws Exception {
         int attacks = Integer.getInteger("perf.abuse.attacks", settings.full() ? 10 : 1);
         int attackers = settings.full() ? 5 : 2;
         int streams = settings.full() ? 10_000 : 500;
         ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", grpcPort).usePlaintext().build();
         ConcurrentLinkedQueue<long[]> samples = new ConcurrentLinkedQueue<>();
         AtomicInteger phase = new AtomicInteger(BEFORE_ATTACK);
+        java.util.concurrent.atomic.AtomicLong canariesStarted = new java.util.concurrent.atomic.AtomicLong();
         ScheduledExecutorService canary = Executors.newScheduledThreadPool(4);
         // A thread per attacker: the common pool has one thread on two cores, and would run the attackers one by one.
         ExecutorService attackerThreads = Executors.newFixedThreadPool(attackers);
         try {
-            canary.scheduleAtFixedRate(() -> samples.add(canaryExchange(channel, phase.get())), 0,
+            canary.scheduleAtFixedRate(() -> {
+                canariesStarted.incrementAndGet();
+                samples.add(canaryExchange(channel, phase.get()));
+            }, 0,
                     CANARY_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
             Thread.sleep(BEFORE.toMillis());
             List<Attacker> results = new ArrayList<>();
             double longest = 0;
+            double started = 0;
             for (int attack = 0; attack < attacks; attack++) {
                 if (attack > 0) {
                     phase.set(BETWEEN_ATTACKS);
                     Thread.sleep(BETWEEN.toMillis());
                 }
                 phase.set(DURING);
+                double startedBefore = streamsStarted.getAsDouble();
+                long canariesBefore = canariesStarted.get();
                 long start = System.nanoTime();
                 List<CompletableFuture<Attacker>> attacking = new ArrayList<>();
                 for (int i = 0; i < attackers; i++) {
                     attacking.add(CompletableFuture.supplyAsync(() -> attack(grpcPort, streams), attackerThreads));
                 }
                 // At least one canary inside the attack, however short the attack turns out.
+                canariesStarted.incrementAndGet();
                 samples.add(canaryExchange(channel, DURING));
                 for (CompletableFuture<Attacker> attacker : attacking) {
                     results.add(attacker.get(2, TimeUnit.MINUTES));
                 }
                 longest = Math.max(longest, (System.nanoTime() - start) / 1e9);
+                // Streams reset by the attack end within the close; a short settle lets the counter see every one.
+                Thread.sleep(200);
+                started += streamsStarted.getAsDouble() - startedBefore - (canariesStarted.get() - canariesBefore);
             }
             phase.set(BETWEEN_ATTACKS);
             Thread.sleep(200);
             canary.shutdown();
             canary.awaitTermination(10, TimeUnit.SECONDS);
-            return summarize(attacks, attackers, streams, results, samples, longest);
+            return summarize(attacks, attackers, streams, results, samples, longest, started / (attacks * attackers));
         } finally {
             canary.shutdownNow();
             attackerThreads.shutdownNow();
@@ -123,7 +138,7 @@ final class RapidReset {
     }
 
     private static Run summarize(int attacks, int attackers, int streams, List<Attacker> results,
-            ConcurrentLinkedQueue<long[]> samples, double longest) {
+            ConcurrentLinkedQueue<long[]> samples, double longest, double startedPerConnection) {
         Histogram before = new Histogram(3);
         Histogram during = new Histogram(3);
         long failed = 0;
@@ -141,7 +156,8 @@ final class RapidReset {
         String codes = results.stream().map(a -> a.goawayCode() == 0xB ? "ENHANCE_YOUR_CALM"
                 : a.goawayCode() < 0 ? "none" : Long.toString(a.goawayCode())).distinct().sorted()
                 .reduce((a, b) -> a + ", " + b).orElse("none");
-        return new Run(attacks, attackers, attacks * attackers * streams, sent, closed, codes, before.getTotalCount(),
+        return new Run(attacks, attackers, attacks * attackers * streams, sent, startedPerConnection, closed, codes,
+                before.getTotalCount(),
                 before.getValueAtPercentile(99), during.getTotalCount(), during.getValueAtPercentile(99),
                 during.getMaxValue(), failed, longest);
     }
@@ -150,10 +166,12 @@ final class RapidReset {
         PerfTable table = new PerfTable("rapid-reset", "HTTP/2 rapid reset (HEADERS + RST_STREAM, unpaced) over several "
                 + "connections, and a headers-only canary every 10 ms on a connection of its own (target: canary p99 "
                 + "under 50 ms during the attack, abusive connections closed)",
-                "attacks", "connections each", "streams planned", "streams sent before closed", "closed with GOAWAY",
+                "attacks", "connections each", "streams planned", "streams sent before closed",
+                "exchanges Sluice started per connection", "closed with GOAWAY",
                 "GOAWAY code", "longest attack s", "canary before: exchanges", "p99 (ms)", "canary during: exchanges",
                 "p99 (ms)", "max (ms)", "canary failed during");
-        table.row(r.attacks(), r.attackers(), r.planned(), r.sent(), r.closedByGoaway(), r.goawayCodes(),
+        table.row(r.attacks(), r.attackers(), r.planned(), r.sent(), r.startedPerConnection(), r.closedByGoaway(),
+                r.goawayCodes(),
                 r.longestAttackSeconds(), r.canaryBefore(), r.canaryBeforeP99Micros() / 1000.0, r.canaryDuring(),
                 r.canaryDuringP99Micros() / 1000.0, r.canaryDuringMaxMicros() / 1000.0, r.canaryFailed());
         table.note("Latencies from HdrHistogram over every canary exchange that started during an attack (from its "
