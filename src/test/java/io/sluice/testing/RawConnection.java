@@ -55,7 +55,46 @@ public final class RawConnection implements Closeable {
                 // closed in reverse order
             }
         };
-        return new RawConnection(all, new UnixIn(channel, reads), new UnixOut(channel, writes));
+        InputStream in = new InputStream() {
+            @Override
+            public int read() throws IOException {
+                byte[] one = new byte[1];
+                return read(one, 0, 1) < 0 ? -1 : one[0] & 0xFF;
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                if (len == 0) {
+                    return 0;
+                }
+                ByteBuffer buffer = ByteBuffer.wrap(b, off, len);
+                while (true) {
+                    int n = translated(() -> channel.read(buffer));
+                    if (n != 0) {
+                        return n;
+                    }
+                    await(reads);
+                }
+            }
+        };
+        OutputStream out = new OutputStream() {
+            @Override
+            public void write(int b) throws IOException {
+                write(new byte[] { (byte) b }, 0, 1);
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+                ByteBuffer buffer = ByteBuffer.wrap(b, off, len);
+                while (buffer.hasRemaining()) {
+                    translated(() -> channel.write(buffer));
+                    if (buffer.hasRemaining()) {
+                        await(writes);
+                    }
+                }
+            }
+        };
+        return new RawConnection(all, in, out);
     }
 
     public InputStream in() {
@@ -78,69 +117,18 @@ public final class RawConnection implements Closeable {
         }
     }
 
-    private static final class UnixIn extends InputStream {
-        private final SocketChannel channel;
-        private final Selector selector;
-
-        UnixIn(SocketChannel channel, Selector selector) {
-            this.channel = channel;
-            this.selector = selector;
-        }
-
-        @Override
-        public int read() throws IOException {
-            byte[] one = new byte[1];
-            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xFF;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            if (len == 0) {
-                return 0;
-            }
-            ByteBuffer buffer = ByteBuffer.wrap(b, off, len);
-            while (true) {
-                int n;
-                try {
-                    n = channel.read(buffer);
-                } catch (IOException e) {
-                    throw new SocketException(e.getMessage());
-                }
-                if (n != 0) {
-                    return n;
-                }
-                await(selector);
-            }
-        }
+    private interface ChannelCall {
+        int run() throws IOException;
     }
 
-    private static final class UnixOut extends OutputStream {
-        private final SocketChannel channel;
-        private final Selector selector;
-
-        UnixOut(SocketChannel channel, Selector selector) {
-            this.channel = channel;
-            this.selector = selector;
-        }
-
-        @Override
-        public void write(int b) throws IOException {
-            write(new byte[] { (byte) b }, 0, 1);
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) throws IOException {
-            ByteBuffer buffer = ByteBuffer.wrap(b, off, len);
-            while (buffer.hasRemaining()) {
-                try {
-                    channel.write(buffer);
-                } catch (IOException e) {
-                    throw new SocketException(e.getMessage());
-                }
-                if (buffer.hasRemaining()) {
-                    await(selector);
-                }
-            }
+    /** A channel's failure as a TCP socket's: a reset peer is a {@link SocketException}. */
+    private static int translated(ChannelCall call) throws SocketException {
+        try {
+            return call.run();
+        } catch (SocketException e) {
+            throw e;
+        } catch (IOException e) {
+            throw new SocketException(e.getMessage());
         }
     }
 }

@@ -143,6 +143,19 @@ public final class RawHttp2 {
         }
     }
 
+    /**
+     * Starts a connection and sends five PINGs at once, more than keepalive enforcement allows (grpc-java lets two
+     * early ones pass), then reads until the peer closes: every frame it sent.
+     */
+    public java.util.List<Frame> pingFlood(InputStream in, java.io.OutputStream out) throws IOException {
+        out.write(start());
+        for (int i = 0; i < 5; i++) {
+            out.write(ping(i));
+        }
+        out.flush();
+        return untilClosed(in, out);
+    }
+
     /** The first GOAWAY of {@code frames}, or null. */
     public static Frame goaway(java.util.List<Frame> frames) {
         return frames.stream().filter(f -> f.type() == GOAWAY).findFirst().orElse(null);
