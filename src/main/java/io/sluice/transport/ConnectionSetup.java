@@ -93,7 +93,7 @@ public class ConnectionSetup {
             return done;
         }
         CopiedDataFrames.install(handler.decoder());
-        EarlyResetGuard.install(handler.decoder(), maxEarlyResets, noise);
+        EarlyResetGuard.install(handler, maxEarlyResets, noise);
         widen(handler, ctx);
         return HeldBytesFlowController.install(handler.connection(), ctx, budget);
     }

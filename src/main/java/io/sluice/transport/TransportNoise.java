@@ -1,9 +1,11 @@
 package io.sluice.transport;
 
-import java.net.SocketAddress;
+import java.util.Collections;
 import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 import jakarta.annotation.PostConstruct;
 import jakarta.inject.Singleton;
@@ -11,6 +13,7 @@ import jakarta.inject.Singleton;
 import org.jboss.logging.Logger;
 
 import io.micrometer.core.instrument.Counter;
+import io.netty.channel.Channel;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.Startup;
 import io.sluice.observability.ThrottledLog;
@@ -41,6 +44,13 @@ public class TransportNoise {
     private final MeterRegistry registry;
     private final Map<Cause, Counter> counters = new EnumMap<>(Cause.class);
     private final ThrottledLog log = new ThrottledLog(LOG);
+    private static final int CLAIMS = 1024;
+    private final Set<String> claims = Collections.newSetFromMap(new LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+            return size() > CLAIMS;
+        }
+    });
 
     public TransportNoise(MeterRegistry registry) {
         this.registry = registry;
@@ -61,10 +71,34 @@ public class TransportNoise {
         return current;
     }
 
-    /** Counts one event and logs it, or folds it into the next line. */
-    public void count(Cause cause, SocketAddress remote, String what) {
+    /** Counts one connection closed for a bad input and logs it, or folds it into the next line. */
+    public void count(Cause cause, Object remote, String what) {
         counters.get(cause).increment();
         log.warn(cause.tag(), "connection" + (remote == null ? "" : " from " + remote) + " closed: " + what + " ("
                 + cause.tag() + ")");
+    }
+
+    /**
+     * Marks a connection whose ENHANCE_YOUR_CALM GOAWAY is counted already (the rapid-reset guard's, or grpc-java's reset
+     * limit), so that {@link TransportLogFilter} does not take Netty's record of it for keepalive enforcement. Only
+     * abusive connections are marked, and only the latest {@link #CLAIMS} are kept.
+     */
+    void claim(Channel channel) {
+        synchronized (claims) {
+            claims.add(channel.id().asShortText());
+        }
+    }
+
+    /** Whether {@code channelId} (Netty's short id, {@code 0x...}) was {@link #claim}ed; forgets it. */
+    boolean claimed(String channelId) {
+        synchronized (claims) {
+            return claims.remove(channelId.startsWith("0x") ? channelId.substring(2) : channelId);
+        }
+    }
+
+    /** The same for one stream the transport refused, its connection left open. */
+    public void countStream(Cause cause, String what) {
+        counters.get(cause).increment();
+        log.warn(cause.tag(), "stream refused: " + what + " (" + cause.tag() + ")");
     }
 }

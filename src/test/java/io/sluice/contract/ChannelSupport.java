@@ -1,6 +1,11 @@
 package io.sluice.contract;
 
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.AfterEach;
@@ -27,6 +32,14 @@ abstract class ChannelSupport {
     @AfterEach
     void closeChannel() throws InterruptedException {
         channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    }
+
+    /** The value of {@code name{...label...}} in {@code /q/metrics}. */
+    static double metric(String name, String label) {
+        String body = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        Matcher m = Pattern.compile("(?m)^" + name + "\\{[^}]*" + Pattern.quote(label) + "[^}]*} (\\S+)$").matcher(body);
+        assertThat(m.find()).as(name + "{" + label + "} in /q/metrics").isTrue();
+        return Double.parseDouble(m.group(1));
     }
 
     ExtProcClient stream() {

@@ -12,8 +12,8 @@ public record PerfSettings(boolean full, int rounds, Duration warmup, Duration m
         java.util.Set<String> parts) {
 
     /** The suite's parts, in the order it runs them; {@code -Dperf.parts=isolation,memory} runs only those. */
-    public static final java.util.List<String> PARTS = java.util.List.of("startup", "protocol", "core", "e2e", "isolation", "overload", "memory",
-            "abuse");
+    public static final java.util.List<String> PARTS = java.util.List.of("startup", "protocol", "core", "e2e", "limits",
+            "isolation", "overload", "memory", "abuse");
 
     public static PerfSettings current() {
         boolean full = Boolean.getBoolean("perf.full");

@@ -86,6 +86,10 @@ class PerformanceSuiteIT {
             core(settings, report);
         }
 
+        if (settings.runs("limits")) {
+            limits(settings, report);
+        }
+
         if (settings.runs("isolation")) {
             isolation(settings, report);
         }
@@ -102,8 +106,17 @@ class PerformanceSuiteIT {
             // The manifests' limits, one CPU: the attack and the canary share what a pod has.
             try (SluiceProcess sluice = SluiceProcess.start("perf-abuse", sluiceJvm(), Map.of())) {
                 OneCpu.pin(sluice.pid());
-                RapidReset.Run run = RapidReset.run(sluice.grpcPort(), settings);
+                // -Dperf.abuse.jfr=true: where Sluice's CPU goes during the attacks (a profiled run: its figures are not
+                // the ones to quote).
+                JfrProfile recording = Boolean.getBoolean("perf.abuse.jfr")
+                        ? JfrProfile.start(new ProcessProbe(sluice.pid()), Files.createDirectories(dir).resolve("sluice-rapid-reset.jfr"))
+                        : null;
+                RapidReset.Run run = RapidReset.run(sluice.grpcPort(), settings, metric(sluice, "sluice_streams_started_total"));
                 report.add(RapidReset.table(run));
+                if (recording != null) {
+                    report.add(JfrProfile.summarize(recording.stop(), "Where Sluice's CPU goes during the rapid reset "
+                            + "(JFR, a profiled run)", 25, run.canaryDuring()));
+                }
                 assertThat(run.canaryDuring()).as("the canary ran during the attack").isPositive();
                 assertThat(sluice.isAlive()).as("Sluice survived the rapid reset:\n%s", sluice.logTail()).isTrue();
             }
@@ -184,6 +197,20 @@ class PerformanceSuiteIT {
         assertThat(endToEnd.get(1).rows()).extracting(row -> row.get(0)).containsExactlyElementsOf(workloads);
     }
 
+    /** The transport limits' cost: two Sluices in one run, the defaults against every limit relaxed ({@link LimitsCost}). */
+    private static void limits(PerfSettings settings, PerfReport report) throws Exception {
+        try (SluiceProcess on = SluiceProcess.start("perf-limits-on", JVM, Map.of());
+                SluiceProcess off = SluiceProcess.start("perf-limits-off", JVM, LimitsCost.RELAXED)) {
+            LimitsCost.Outcome outcome = LimitsCost.run(LimitsCost.target("limits on", on.grpcPort(), on.pid()),
+                    LimitsCost.target("limits off", off.grpcPort(), off.pid()), settings);
+            report.add(outcome.table());
+            assertThat(outcome.runs()).allSatisfy(r -> {
+                assertThat(r.errors()).as(r.target() + ": " + r.firstError()).isZero();
+                assertThat(r.exchanges()).as(r.target()).isPositive();
+            });
+        }
+    }
+
     /**
      * Uploads beside headers-only probes, through Envoy with Envoy Gateway's cluster settings: Sluice and the bare
      * handler, each with the manifests' JVM limits and pinned to one CPU as the manifests' {@code limits.cpu=1}.
@@ -237,20 +264,26 @@ class PerformanceSuiteIT {
         }
     }
 
+    /** One sample of Sluice's {@code /q/metrics}, read each time it is asked for. */
+    private static java.util.function.DoubleSupplier metric(SluiceProcess sluice, String name) {
+        return () -> {
+            try {
+                return sluice.metric(name);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        };
+    }
+
     private static void memory(PerfSettings settings, PerfReport report) throws Exception {
         List<MemoryProbe.Reading> memory;
         // The manifests' JVM limits: what a pod holds is what this part measures.
         try (SluiceProcess sluice = SluiceProcess.start("perf-memory", MANIFEST_JVM, Map.of())) {
-            memory = MemoryProbe.run(new ProcessProbe(sluice.pid()), sluice.grpcPort(), settings, () -> {
-                try {
-                    return sluice.metric("jvm_buffer_memory_used_bytes{id=\"direct\"}");
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new IllegalStateException(e);
-                }
-            });
+            memory = MemoryProbe.run(new ProcessProbe(sluice.pid()), sluice.grpcPort(), settings,
+                    metric(sluice, "jvm_buffer_memory_used_bytes{id=\"direct\"}"));
             report.add(MemoryProbe.table(memory));
             assertThat(sluice.isAlive()).as("Sluice survived the memory probe").isTrue();
         }

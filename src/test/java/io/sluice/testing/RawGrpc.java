@@ -42,6 +42,18 @@ public final class RawGrpc {
         return closed.get(5, TimeUnit.SECONDS);
     }
 
+    /** A bad input, as a test writes it. */
+    public interface Case {
+        void run() throws Exception;
+    }
+
+    /** Runs {@code bad} and checks that {@code counter} (a {@code sluice_transport_errors_total} sample) grew by one. */
+    public static void countedOnce(java.util.concurrent.Callable<Double> counter, Case bad) throws Exception {
+        double before = counter.call();
+        bad.run();
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5)).until(() -> counter.call() == before + 1);
+    }
+
     /** Reads until the peer closes (true) or the socket's timeout passes first (false). */
     public static boolean closedByPeer(InputStream in) throws IOException {
         byte[] buffer = new byte[4096];

@@ -19,6 +19,7 @@ import org.jboss.logging.Logger;
 import io.grpc.BindableService;
 import io.grpc.Server;
 import io.grpc.netty.NettyServerBuilder;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollEventLoopGroup;
@@ -97,6 +98,9 @@ public class UnixSocketServer {
                 .channelType(EpollServerDomainSocketChannel.class)
                 .bossEventLoopGroup(group)
                 .workerEventLoopGroup(group)
+                // grpc-java sets SO_KEEPALIVE on every connection, which a Unix socket does not have: Netty then logs a
+                // WARN line per connection. null removes the option.
+                .withChildOption(ChannelOption.SO_KEEPALIVE, null)
                 .directExecutor();
         transport.apply(builder);
         maxInboundMessageSize.ifPresent(builder::maxInboundMessageSize);
