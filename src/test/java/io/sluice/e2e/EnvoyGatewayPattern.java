@@ -67,6 +67,21 @@ record EnvoyGatewayPattern(String name, List<ObjectNode> resources) {
         return new EnvoyGatewayPattern("sidecar over the Unix socket", r);
     }
 
+    /**
+     * This pattern with the CA bundle of ConfigMap {@code grpc-ext-proc-ca} replaced, as the shipped placeholder
+     * says to (with the CA that issued Sluice's certificate).
+     */
+    EnvoyGatewayPattern withCaBundle(String pem) {
+        List<ObjectNode> r = new ArrayList<>();
+        resources.forEach(doc -> r.add(doc.deepCopy()));
+        ObjectNode configMap = kind(r, "ConfigMap");
+        if (!configMap.path("metadata").path("name").asText().equals("grpc-ext-proc-ca")) {
+            throw new IllegalStateException("the policy's CA is no longer ConfigMap grpc-ext-proc-ca: " + configMap.path("metadata"));
+        }
+        ((ObjectNode) configMap.path("data")).put("ca.crt", pem);
+        return new EnvoyGatewayPattern(name, r);
+    }
+
     ObjectNode policy() {
         return kind(resources, "EnvoyExtensionPolicy");
     }

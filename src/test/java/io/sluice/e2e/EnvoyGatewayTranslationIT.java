@@ -2,9 +2,11 @@ package io.sluice.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -164,6 +166,13 @@ class EnvoyGatewayTranslationIT {
                 .containsExactly("grpc-ext-proc.envoygateway");
         assertThat(validation.path("validationContextSdsSecretConfig").path("name").asText())
                 .isEqualTo("grpc-ext-proc-btls/default-ca");
+        // What Envoy Gateway would serve under that name is the ConfigMap's bundle, byte for byte.
+        String shippedCa = EnvoyGatewayPattern.separateServiceTls().resources().stream()
+                .filter(d -> d.path("kind").asText().equals("ConfigMap")).findFirst().orElseThrow()
+                .path("data").path("ca.crt").asText();
+        assertThat(xds.caCertificates()).containsOnlyKeys("grpc-ext-proc-btls/default-ca");
+        assertThat(new String(Base64.getDecoder().decode(xds.caCertificates().get("grpc-ext-proc-btls/default-ca")),
+                StandardCharsets.US_ASCII)).isEqualTo(shippedCa);
         assertThat(tls.path("commonTlsContext").path("tlsParams").path("tlsMinimumProtocolVersion").asText()).isEqualTo("TLSv1_2");
         assertThat(tls.path("commonTlsContext").has("alpnProtocols")).isFalse();
         // Every endpoint is matched to that socket; the cluster's own is a placeholder.
