@@ -128,15 +128,9 @@ class EnvoyGatewayTranslationIT {
     void theClusterToSluiceHasEnvoyGatewaysFlowControl(EnvoyGatewayPattern pattern) throws Exception {
         EnvoyGatewayXds xds = EnvoyGatewayXds.of(translate(pattern));
         JsonNode cluster = xds.cluster(extProcCluster(xds));
-        JsonNode http2 = cluster.path("typedExtensionProtocolOptions")
-                .path("envoy.extensions.upstreams.http.v3.HttpProtocolOptions").path("explicitHttpConfig")
-                .path("http2ProtocolOptions");
-        assertThat(http2.path("initialStreamWindowSize").asLong()).as("stream window in " + cluster).isEqualTo(64 * 1024);
-        assertThat(http2.path("initialConnectionWindowSize").asLong()).isEqualTo(1024 * 1024);
-        assertThat(cluster.path("perConnectionBufferLimitBytes").asLong()).isEqualTo(32 * 1024);
-        assertThat(cluster.path("loadBalancingPolicy").findValuesAsText("name"))
-                .containsExactly("envoy.load_balancing_policies.least_request");
-        assertThat(cluster.path("connectTimeout").asText()).isEqualTo("10s");
+        assertThat(ExtProcClusterSettings.of(ExtProcClusterSettings.ENVOY_GATEWAY, cluster)).as("flow control in " + cluster)
+                .isEqualTo(new ExtProcClusterSettings(ExtProcClusterSettings.ENVOY_GATEWAY, 64 * 1024, 1024 * 1024, 32 * 1024,
+                        "LEAST_REQUEST", "10s"));
         assertThat(cluster.has("healthChecks")).as("health checks in " + cluster).isFalse();
         assertThat(cluster.has("outlierDetection")).isFalse();
     }
