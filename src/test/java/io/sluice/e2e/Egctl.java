@@ -57,6 +57,15 @@ final class Egctl {
         }
     }
 
+    /** {@link #translate(Path, String)} in {@code target/egctl/}, where inputs and outputs stay for a look after a failure. */
+    static JsonNode translate(String input) {
+        try {
+            return translate(Files.createDirectories(Path.of(System.getProperty("sluice.build.dir", "target"), "egctl")), input);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     static Path requireBinary() {
         return ToolBinary.require("egctl", BIN_ENV, BIN_PROPERTY, "Run ./mvnw verify (before the integration tests it "
                 + "compiles the pinned egctl into .tools/egctl/ with go install), or set " + BIN_ENV

@@ -17,9 +17,23 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  */
 final class EnvoyGatewayBootstrap {
 
+    /** The quickstart Gateway's HTTP listener, which the shipped HTTPRoute attaches to. */
+    static final String LISTENER = "default/eg/http";
+    /** The cluster of the shipped HTTPRoute's only rule: the task's backend. */
+    static final String BACKEND_CLUSTER = "httproute/default/myapp/rule/0";
+
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private EnvoyGatewayBootstrap() {
+    }
+
+    /**
+     * {@link #LISTENER} with the task's backend at {@code 127.0.0.1:upstreamPort} and the ext_proc cluster at
+     * {@code sluice} ({@code 127.0.0.1:<port>} or {@code unix:<path>}).
+     */
+    static String forSluice(EnvoyGatewayXds xds, int upstreamPort, String sluice) {
+        return of(xds, LISTENER, Map.of(BACKEND_CLUSTER, "127.0.0.1:" + upstreamPort,
+                EnvoyGatewayTranslationIT.extProcCluster(xds), sluice));
     }
 
     /**

@@ -82,6 +82,23 @@ record EnvoyGatewayPattern(String name, List<ObjectNode> resources) {
         return new EnvoyGatewayPattern(name, r);
     }
 
+    /** This pattern with the BackendTLSPolicy's {@code validation.hostname} (Envoy's SNI and the name it checks) replaced. */
+    EnvoyGatewayPattern withTlsHostname(String hostname) {
+        List<ObjectNode> r = new ArrayList<>();
+        resources.forEach(doc -> r.add(doc.deepCopy()));
+        ((ObjectNode) kind(r, "BackendTLSPolicy").path("spec").path("validation")).put("hostname", hostname);
+        return new EnvoyGatewayPattern(name, r);
+    }
+
+    /** This pattern with {@code backendSettings.healthCheck.active.type: GRPC} on the policy, every other field unset. */
+    EnvoyGatewayPattern withActiveGrpcHealthCheck() {
+        List<ObjectNode> r = new ArrayList<>();
+        resources.forEach(doc -> r.add(doc.deepCopy()));
+        ((ObjectNode) kind(r, "EnvoyExtensionPolicy").path("spec").path("extProc").path(0)).putObject("backendSettings")
+                .putObject("healthCheck").putObject("active").put("type", "GRPC");
+        return new EnvoyGatewayPattern(name + " with an active gRPC health check", r);
+    }
+
     ObjectNode policy() {
         return kind(resources, "EnvoyExtensionPolicy");
     }

@@ -3,10 +3,13 @@ package io.sluice.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.anyOf;
+import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.nullValue;
 
-import java.io.IOException;
 import java.nio.file.Files;
+import java.security.MessageDigest;
+import java.util.HexFormat;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
@@ -17,7 +20,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-import io.restassured.RestAssured;
 import io.restassured.response.Response;
 import io.sluice.devmode.EchoUpstream;
 import io.sluice.devmode.EnvoyLauncher;
@@ -29,12 +31,11 @@ import io.sluice.testing.TestPki;
  * at test time by {@code egctl}, endpoints moved to this machine), in front of a fresh packaged Sluice: Envoy
  * Gateway's 200 ms message timeout, fail-closed filter and 64 KiB windows, not a look-alike. In the TLS pattern the
  * CA that Envoy Gateway would serve over SDS is a static secret built from its IR, and Sluice serves TLS as the
- * generated Deployment configures it, with a PKI generated for the run.
+ * generated Deployment configures it, with a PKI generated for the run. These take the place of the hand-written
+ * look-alikes the task's tests used to run on ({@code eg-task.yaml}, with a 1 s message timeout and attributes Envoy
+ * Gateway does not send).
  */
 class EnvoyGatewayRenderedE2eIT {
-
-    static final String LISTENER = "default/eg/http";
-    static final String BACKEND_CLUSTER = "httproute/default/myapp/rule/0";
 
     static Stream<EnvoyGatewayPattern> patterns() {
         return Stream.of(EnvoyGatewayPattern.separateService(), EnvoyGatewayPattern.sidecarLoopback(),
@@ -44,7 +45,7 @@ class EnvoyGatewayRenderedE2eIT {
     @ParameterizedTest(name = "{0}")
     @MethodSource("patterns")
     void theTasksCurlThroughWhatEnvoyGatewayRenders(EnvoyGatewayPattern pattern) throws Exception {
-        EnvoyGatewayXds xds = EnvoyGatewayXds.of(Egctl.translate(workDir(), pattern.yaml()));
+        EnvoyGatewayXds xds = EnvoyGatewayXds.of(Egctl.translate(pattern.yaml()));
         boolean unix = EnvoyGatewayTranslationIT.endpointAddresses(xds, EnvoyGatewayTranslationIT.extProcCluster(xds))
                 .get(0).startsWith("unix:");
         int grpcPort = SluiceProcess.freePort();
@@ -57,11 +58,11 @@ class EnvoyGatewayRenderedE2eIT {
         String name = slug(pattern);
         try (EchoUpstream upstream = EchoUpstream.standalone();
                 SluiceProcess sluice = SluiceProcess.start(name, List.of("-Xmx256m"), config)) {
-            String bootstrap = EnvoyGatewayBootstrap.of(xds, LISTENER, Map.of(
-                    BACKEND_CLUSTER, "127.0.0.1:" + upstream.startAndAwait("127.0.0.1", 0),
-                    EnvoyGatewayTranslationIT.extProcCluster(xds), unix ? "unix:" + socket : "127.0.0.1:" + grpcPort));
+            String bootstrap = EnvoyGatewayBootstrap.forSluice(xds, upstream.startAndAwait("127.0.0.1", 0),
+                    unix ? "unix:" + socket : "127.0.0.1:" + grpcPort);
             try (EnvoyLauncher envoy = EnvoyLauncher.startBootstrap(name, bootstrap)) {
                 assertTheTasksCurl(envoy);
+                assertAMultiMegabyteResponseArrivesByteForByte(envoy);
             }
         } finally {
             Files.deleteIfExists(socket);
@@ -71,17 +72,17 @@ class EnvoyGatewayRenderedE2eIT {
 
     /**
      * The separate Service with its BackendTLSPolicy: with the placeholder CA as shipped Envoy refuses Sluice's
-     * certificate (fail closed: the client gets 500); with the ConfigMap holding the CA that issued it, the task's curl
+     * certificate (fail closed); with the ConfigMap holding the CA that issued it, the task's curl
      * passes over TLS, Envoy checking the policy's hostname as SNI and SAN. The refused Envoy runs first, so that the
      * served one still sends the first exchange Sluice gets from an Envoy.
      */
     @Test
     void theTlsPatternsCurlThroughWhatEnvoyGatewayRenders() throws Exception {
-        Path dir = workDir();
-        TestPki pki = TestPki.create(dir.resolve("pki").toAbsolutePath());
+        TestPki pki = TestPki.create(Path.of(System.getProperty("sluice.build.dir", "target"), "eg-rendered-tls", "pki")
+                .toAbsolutePath());
         EnvoyGatewayPattern shipped = EnvoyGatewayPattern.separateServiceTls();
-        EnvoyGatewayXds placeholder = EnvoyGatewayXds.of(Egctl.translate(dir, shipped.yaml()));
-        EnvoyGatewayXds served = EnvoyGatewayXds.of(Egctl.translate(dir,
+        EnvoyGatewayXds placeholder = EnvoyGatewayXds.of(Egctl.translate(shipped.yaml()));
+        EnvoyGatewayXds served = EnvoyGatewayXds.of(Egctl.translate(
                 shipped.withCaBundle(Files.readString(pki.caCertificate())).yaml()));
         String cluster = EnvoyGatewayTranslationIT.extProcCluster(served);
         Map<String, String> environment = GeneratedDeployment.read().tlsEnvironment(pki.caCertificate().getParent());
@@ -89,16 +90,17 @@ class EnvoyGatewayRenderedE2eIT {
         String name = slug(shipped);
         try (EchoUpstream upstream = EchoUpstream.standalone();
                 SluiceProcess sluice = SluiceProcess.start(name, List.of("-Xmx256m"), Map.of(), environment)) {
-            Map<String, String> endpoints = Map.of(BACKEND_CLUSTER, "127.0.0.1:" + upstream.startAndAwait("127.0.0.1", 0),
-                    cluster, "127.0.0.1:" + sluice.grpcPort());
+            int upstreamPort = upstream.startAndAwait("127.0.0.1", 0);
+            String sluiceAddress = "127.0.0.1:" + sluice.grpcPort();
             try (EnvoyLauncher envoy = EnvoyLauncher.startBootstrap(name + "-placeholder-ca",
-                    EnvoyGatewayBootstrap.of(placeholder, LISTENER, endpoints))) {
-                curl(envoy, "/myapp").then().statusCode(500).header("x-response-ext-processed", nullValue());
-                assertThat(envoy.counter("cluster." + cluster + ".ssl.fail_verify_error")).as("refused by the placeholder CA")
-                        .isPositive();
+                    EnvoyGatewayBootstrap.forSluice(placeholder, upstreamPort, sluiceAddress))) {
+                // Fail closed: 500 when the failed handshake ends the stream first, 504 when the 200 ms timer does.
+                curl(envoy, "/myapp").then().statusCode(anyOf(is(500), is(504))).header("x-response-ext-processed", nullValue());
+                PackagedEnvoys.awaitPositive(envoy, "cluster." + cluster + ".ssl.fail_verify_error");
                 assertThat(envoy.counter("cluster." + cluster + ".ssl.handshake")).isZero();
             }
-            try (EnvoyLauncher envoy = EnvoyLauncher.startBootstrap(name, EnvoyGatewayBootstrap.of(served, LISTENER, endpoints))) {
+            try (EnvoyLauncher envoy = EnvoyLauncher.startBootstrap(name,
+                    EnvoyGatewayBootstrap.forSluice(served, upstreamPort, sluiceAddress))) {
                 assertTheTasksCurl(envoy);
                 assertThat(envoy.counter("cluster." + cluster + ".ssl.handshake")).as("TLS handshakes to Sluice").isPositive();
                 assertThat(envoy.counter("cluster." + cluster + ".ssl.fail_verify_san")).isZero();
@@ -118,19 +120,34 @@ class EnvoyGatewayRenderedE2eIT {
         assertThat(first.headers().asList()).extracting(h -> h.getName().toLowerCase())
                 .doesNotContain("x-response-xds-route-name", "x-response-request-path");
         // Only the policy's route is processed: another host is not routed at all.
-        RestAssured.given().baseUri("http://127.0.0.1").port(envoy.listenerPort(LISTENER))
-                .header("Host", "other.example.com").get("/myapp").then().statusCode(404);
+        PackagedEnvoys.throughEnvoyGateway(envoy).header("Host", "other.example.com").get("/myapp").then().statusCode(404);
         assertThat(PackagedEnvoys.extProcCounter(envoy, "streams_failed")).isZero();
         assertThat(PackagedEnvoys.extProcCounter(envoy, "streams_started")).isOne();
     }
 
-    static Response curl(EnvoyLauncher envoy, String path) {
-        return RestAssured.given().baseUri("http://127.0.0.1").port(envoy.listenerPort(LISTENER))
-                .header("Host", "www.example.com").get(path);
+    /**
+     * The task's response body STREAMED through Sluice under Envoy Gateway's 200 ms message timeout and 64 KiB stream
+     * window: several megabytes in 16 KiB chunks arrive unchanged, each chunk answered exactly once.
+     */
+    private static void assertAMultiMegabyteResponseArrivesByteForByte(EnvoyLauncher envoy) throws Exception {
+        long size = 5L * 1024 * 1024 + 12345;
+        Response response = curl(envoy, "/myapp/download?bytes=" + size + "&chunk=16384");
+        response.then().statusCode(200)
+                .header("x-response-ext-processed", "true")
+                .header("x-echo-req-x-request-ext-processed", "true");
+        byte[] body = response.asByteArray();
+        assertThat(body.length).isEqualTo(size);
+        String sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(body));
+        assertThat(sha).isEqualTo(EchoUpstream.sha256OfPattern(size));
+        assertThat(PackagedEnvoys.extProcCounter(envoy, "stream_msgs_sent")).isGreaterThan(3);
+        assertThat(PackagedEnvoys.extProcCounter(envoy, "stream_msgs_received"))
+                .isEqualTo(PackagedEnvoys.extProcCounter(envoy, "stream_msgs_sent"));
+        assertThat(PackagedEnvoys.extProcCounter(envoy, "spurious_msgs_received")).isZero();
+        assertThat(PackagedEnvoys.extProcCounter(envoy, "streams_failed")).isZero();
     }
 
-    private static Path workDir() throws IOException {
-        return Files.createDirectories(Path.of(System.getProperty("sluice.build.dir", "target"), "egctl"));
+    static Response curl(EnvoyLauncher envoy, String path) {
+        return PackagedEnvoys.throughEnvoyGateway(envoy).get(path);
     }
 
     private static String slug(EnvoyGatewayPattern pattern) {

@@ -3,8 +3,6 @@ package io.sluice.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
@@ -44,12 +42,7 @@ class EnvoyGatewayTranslationIT {
     static final Map<String, JsonNode> TRANSLATED = new HashMap<>();
 
     static JsonNode translate(EnvoyGatewayPattern pattern) throws Exception {
-        Path dir = Files.createDirectories(Path.of(System.getProperty("sluice.build.dir", "target"), "egctl"));
-        String input = pattern.yaml();
-        if (!TRANSLATED.containsKey(input)) {
-            TRANSLATED.put(input, Egctl.translate(dir, input));
-        }
-        return TRANSLATED.get(input);
+        return TRANSLATED.computeIfAbsent(pattern.yaml(), Egctl::translate);
     }
 
     @ParameterizedTest(name = "{0}")
@@ -180,7 +173,7 @@ class EnvoyGatewayTranslationIT {
     /** The "unless": every policy field the README maps to Sluice's behaviour, and what it renders. */
     @Test
     void thePolicyFieldsTheReadmeMapsAreRenderedWhenSet() throws Exception {
-        EnvoyGatewayPattern pattern = EnvoyGatewayPattern.separateService();
+        EnvoyGatewayPattern pattern = EnvoyGatewayPattern.separateService().withActiveGrpcHealthCheck();
         ObjectNode extProc = (ObjectNode) pattern.policy().path("spec").path("extProc").path(0);
         extProc.put("messageTimeout", "750ms").put("failOpen", true);
         ObjectNode mode = (ObjectNode) extProc.path("processingMode");
@@ -190,7 +183,6 @@ class EnvoyGatewayTranslationIT {
         ObjectNode metadata = extProc.putObject("metadata");
         metadata.putArray("accessibleNamespaces").add("io.sluice.enrichment");
         metadata.putArray("writableNamespaces").add("io.sluice.enrichment");
-        extProc.putObject("backendSettings").putObject("healthCheck").putObject("active").put("type", "GRPC");
 
         JsonNode translation = translate(pattern);
         assertThat(EnvoyGatewayStatus.problems(translation)).isEmpty();

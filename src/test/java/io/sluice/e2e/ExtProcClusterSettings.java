@@ -1,9 +1,5 @@
 package io.sluice.e2e;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
@@ -24,13 +20,8 @@ public record ExtProcClusterSettings(String name, long streamWindow, long connec
 
     /** Envoy Gateway's, from {@code egctl x translate} of the separate-Service pattern (about a second). */
     public static ExtProcClusterSettings envoyGateway() {
-        try {
-            Path dir = Files.createDirectories(Path.of(System.getProperty("sluice.build.dir", "target"), "egctl"));
-            EnvoyGatewayXds xds = EnvoyGatewayXds.of(Egctl.translate(dir, EnvoyGatewayPattern.separateService().yaml()));
-            return of(ENVOY_GATEWAY, xds.cluster(EnvoyGatewayTranslationIT.extProcCluster(xds)));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        EnvoyGatewayXds xds = EnvoyGatewayXds.of(Egctl.translate(EnvoyGatewayPattern.separateService().yaml()));
+        return of(ENVOY_GATEWAY, xds.cluster(EnvoyGatewayTranslationIT.extProcCluster(xds)));
     }
 
     /**
