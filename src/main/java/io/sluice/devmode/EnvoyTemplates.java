@@ -23,7 +23,7 @@ public final class EnvoyTemplates {
     private EnvoyTemplates() {
     }
 
-    /** Loads {@code templateResource} (e.g. {@code envoy/eg-task.yaml}) and substitutes {@code vars}. */
+    /** Loads {@code templateResource} (e.g. {@code envoy/eg-metadata.yaml}) and substitutes {@code vars}. */
     public static String render(String templateResource, Map<String, String> vars) {
         return substitute(load(templateResource), vars, templateResource);
     }

@@ -13,16 +13,17 @@ import io.quarkus.runtime.configuration.ConfigurationException;
  * and exchanges still in flight would end with Envoy's 500 instead of a clean drain.
  */
 @ApplicationScoped
-class ShutdownBudget {
+public class ShutdownBudget {
 
     /** What the JVM needs after the drain (Quarkus' own shutdown, the rest of the event loops). */
-    static final Duration MARGIN = Duration.ofSeconds(2);
+    public static final Duration MARGIN = Duration.ofSeconds(2);
 
     void check(@Observes StartupEvent event, ShutdownConfig config) {
         check(config.delay(), config.drainTimeout(), config.gracePeriod());
     }
 
-    static void check(Duration delay, Duration drainTimeout, Duration gracePeriod) {
+    /** Fails when {@code delay} and {@code drainTimeout} plus {@link #MARGIN} do not fit in {@code gracePeriod}. */
+    public static void check(Duration delay, Duration drainTimeout, Duration gracePeriod) {
         if (delay.isNegative() || drainTimeout.isNegative()) {
             throw new ConfigurationException(ShutdownConfig.DELAY + " and " + ShutdownConfig.DRAIN_TIMEOUT
                     + " must not be negative (" + delay + ", " + drainTimeout + ")");

@@ -20,13 +20,19 @@ public interface ShutdownConfig {
 
     /**
      * Unhealthy but still serving, before new streams are refused. Longer than Envoy's health-check interval times its
-     * unhealthy threshold, so Envoy has moved away before the GOAWAY. Fed into {@code quarkus.shutdown.delay}.
+     * unhealthy threshold, so Envoy has moved away before the GOAWAY: Envoy Gateway renders an active health check
+     * ({@code backendSettings.healthCheck.active}) with a 3 s interval and 3 failures, so the last failing check comes
+     * at most 9 s after Sluice turns NOT_SERVING; 10 s leaves a second for the checks' own round trips. Fed into
+     * {@code quarkus.shutdown.delay}.
      */
-    @WithDefault("5s")
+    @WithDefault("10s")
     Duration delay();
 
-    /** After the delay, how long exchanges in flight may take to finish; the rest are then cancelled. */
-    @WithDefault("20s")
+    /**
+     * After the delay, how long exchanges in flight may take to finish; the rest are then cancelled. 18 s so that delay,
+     * drain and {@link ShutdownBudget#MARGIN} fit Kubernetes' default 30 s grace period.
+     */
+    @WithDefault("18s")
     Duration drainTimeout();
 
     /** The pod's {@code terminationGracePeriodSeconds}; delay plus drain timeout must end this much earlier. */

@@ -27,8 +27,9 @@ final class Egctl {
     }
 
     /**
-     * {@code --to gateway-api,xds -t all -o json} on {@code input}: the JSON object with {@code resources} (every
-     * input resource with its status) and {@code xds} (one config dump per Gateway, keyed {@code <ns>/<gateway>}).
+     * {@code --to gateway-api,xds,ir -t all -o json} on {@code input}: the JSON object with every input resource with
+     * its status (keyed by kind), {@code xds} (one config dump per Gateway, keyed {@code <ns>/<gateway>}) and
+     * {@code xdsIR} (Envoy Gateway's intermediate representation, same keys).
      */
     static JsonNode translate(Path workDir, String input) {
         try {
@@ -36,7 +37,7 @@ final class Egctl {
             Files.writeString(in, input, StandardCharsets.UTF_8);
             Path out = Files.createTempFile(workDir, "eg-output-", ".json");
             List<String> cmd = List.of(requireBinary().toString(), "x", "translate", "--from", "gateway-api",
-                    "--to", "gateway-api,xds", "-t", "all", "-o", "json", "-f", in.toString());
+                    "--to", "gateway-api,xds,ir", "-t", "all", "-o", "json", "-f", in.toString());
             // stdout to a file: the dump is megabytes, and stderr stays apart for the failure message.
             Process process = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectErrorStream(false).start();
             String err = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -53,6 +54,15 @@ final class Egctl {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
+        }
+    }
+
+    /** {@link #translate(Path, String)} in {@code target/egctl/}, where inputs and outputs stay for a look after a failure. */
+    static JsonNode translate(String input) {
+        try {
+            return translate(Files.createDirectories(Path.of(System.getProperty("sluice.build.dir", "target"), "egctl")), input);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

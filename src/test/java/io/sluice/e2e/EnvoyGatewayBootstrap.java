@@ -11,14 +11,29 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * A static Envoy bootstrap made of the xDS Envoy Gateway renders for a Gateway's listener: its listener, routes and
  * clusters unchanged, except what only a cluster can provide. RDS becomes the inline route configuration, EDS the
  * inline endpoints, each cluster's endpoints an address on this machine given by the test, and the listener binds
- * an ephemeral port on 127.0.0.1. Envoy Gateway's own bootstrap (xDS client, its ready listener, stats sinks) is
- * left out.
+ * an ephemeral port on 127.0.0.1. SDS becomes static secrets: what Envoy Gateway would serve for each secret a
+ * cluster names, built as its translator builds it, from its IR. Envoy Gateway's own bootstrap (xDS client, its
+ * ready listener, stats sinks) is left out.
  */
 final class EnvoyGatewayBootstrap {
+
+    /** The quickstart Gateway's HTTP listener, which the shipped HTTPRoute attaches to. */
+    static final String LISTENER = "default/eg/http";
+    /** The cluster of the shipped HTTPRoute's only rule: the task's backend. */
+    static final String BACKEND_CLUSTER = "httproute/default/myapp/rule/0";
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private EnvoyGatewayBootstrap() {
+    }
+
+    /**
+     * {@link #LISTENER} with the task's backend at {@code 127.0.0.1:upstreamPort} and the ext_proc cluster at
+     * {@code sluice} ({@code 127.0.0.1:<port>} or {@code unix:<path>}).
+     */
+    static String forSluice(EnvoyGatewayXds xds, int upstreamPort, String sluice) {
+        return of(xds, LISTENER, Map.of(BACKEND_CLUSTER, "127.0.0.1:" + upstreamPort,
+                EnvoyGatewayTranslationIT.extProcCluster(xds), sluice));
     }
 
     /**
@@ -61,7 +76,35 @@ final class EnvoyGatewayBootstrap {
             cluster.set("loadAssignment", assignment);
             clusters.add(cluster);
         }
+        staticSecrets(xds, clusters, resources);
         return bootstrap.toPrettyString();
+    }
+
+    /**
+     * Every SDS reference in the clusters loses its {@code sdsConfig}, which makes Envoy look the name up among the
+     * bootstrap's static secrets, and each named CA becomes one, as Envoy Gateway's {@code buildXdsUpstreamTLSCASecret}
+     * builds it: a validation context whose {@code trusted_ca} is the CA bundle inline. A name the IR holds no CA for
+     * fails, so that no reference is left dangling.
+     */
+    private static void staticSecrets(EnvoyGatewayXds xds, ArrayNode clusters, ObjectNode resources) {
+        Map<String, String> cas = xds.caCertificates();
+        ArrayNode secrets = JSON.createArrayNode();
+        for (JsonNode reference : clusters.findParents("sdsConfig")) {
+            String name = reference.path("name").asText();
+            ((ObjectNode) reference).remove("sdsConfig");
+            String ca = cas.get(name);
+            if (ca == null) {
+                throw new AssertionError("SDS secret " + name + " is not a CA of Envoy Gateway's IR (CAs: " + cas.keySet() + ")");
+            }
+            if (secrets.findValuesAsText("name").contains(name)) {
+                continue;
+            }
+            ObjectNode secret = secrets.addObject().put("name", name);
+            secret.putObject("validationContext").putObject("trustedCa").put("inlineBytes", ca);
+        }
+        if (!secrets.isEmpty()) {
+            resources.set("secrets", secrets);
+        }
     }
 
     private static ObjectNode address(String local) {

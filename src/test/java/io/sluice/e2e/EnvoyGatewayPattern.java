@@ -67,6 +67,38 @@ record EnvoyGatewayPattern(String name, List<ObjectNode> resources) {
         return new EnvoyGatewayPattern("sidecar over the Unix socket", r);
     }
 
+    /**
+     * This pattern with the CA bundle of ConfigMap {@code grpc-ext-proc-ca} replaced, as the shipped placeholder
+     * says to (with the CA that issued Sluice's certificate).
+     */
+    EnvoyGatewayPattern withCaBundle(String pem) {
+        List<ObjectNode> r = new ArrayList<>();
+        resources.forEach(doc -> r.add(doc.deepCopy()));
+        ObjectNode configMap = kind(r, "ConfigMap");
+        if (!configMap.path("metadata").path("name").asText().equals("grpc-ext-proc-ca")) {
+            throw new IllegalStateException("the policy's CA is no longer ConfigMap grpc-ext-proc-ca: " + configMap.path("metadata"));
+        }
+        ((ObjectNode) configMap.path("data")).put("ca.crt", pem);
+        return new EnvoyGatewayPattern(name, r);
+    }
+
+    /** This pattern with the BackendTLSPolicy's {@code validation.hostname} (Envoy's SNI and the name it checks) replaced. */
+    EnvoyGatewayPattern withTlsHostname(String hostname) {
+        List<ObjectNode> r = new ArrayList<>();
+        resources.forEach(doc -> r.add(doc.deepCopy()));
+        ((ObjectNode) kind(r, "BackendTLSPolicy").path("spec").path("validation")).put("hostname", hostname);
+        return new EnvoyGatewayPattern(name, r);
+    }
+
+    /** This pattern with {@code backendSettings.healthCheck.active.type: GRPC} on the policy, every other field unset. */
+    EnvoyGatewayPattern withActiveGrpcHealthCheck() {
+        List<ObjectNode> r = new ArrayList<>();
+        resources.forEach(doc -> r.add(doc.deepCopy()));
+        ((ObjectNode) kind(r, "EnvoyExtensionPolicy").path("spec").path("extProc").path(0)).putObject("backendSettings")
+                .putObject("healthCheck").putObject("active").put("type", "GRPC");
+        return new EnvoyGatewayPattern(name + " with an active gRPC health check", r);
+    }
+
     ObjectNode policy() {
         return kind(resources, "EnvoyExtensionPolicy");
     }

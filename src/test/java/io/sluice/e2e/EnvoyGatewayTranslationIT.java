@@ -2,9 +2,9 @@ package io.sluice.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -42,12 +42,7 @@ class EnvoyGatewayTranslationIT {
     static final Map<String, JsonNode> TRANSLATED = new HashMap<>();
 
     static JsonNode translate(EnvoyGatewayPattern pattern) throws Exception {
-        Path dir = Files.createDirectories(Path.of(System.getProperty("sluice.build.dir", "target"), "egctl"));
-        String input = pattern.yaml();
-        if (!TRANSLATED.containsKey(input)) {
-            TRANSLATED.put(input, Egctl.translate(dir, input));
-        }
-        return TRANSLATED.get(input);
+        return TRANSLATED.computeIfAbsent(pattern.yaml(), Egctl::translate);
     }
 
     @ParameterizedTest(name = "{0}")
@@ -126,15 +121,9 @@ class EnvoyGatewayTranslationIT {
     void theClusterToSluiceHasEnvoyGatewaysFlowControl(EnvoyGatewayPattern pattern) throws Exception {
         EnvoyGatewayXds xds = EnvoyGatewayXds.of(translate(pattern));
         JsonNode cluster = xds.cluster(extProcCluster(xds));
-        JsonNode http2 = cluster.path("typedExtensionProtocolOptions")
-                .path("envoy.extensions.upstreams.http.v3.HttpProtocolOptions").path("explicitHttpConfig")
-                .path("http2ProtocolOptions");
-        assertThat(http2.path("initialStreamWindowSize").asLong()).as("stream window in " + cluster).isEqualTo(64 * 1024);
-        assertThat(http2.path("initialConnectionWindowSize").asLong()).isEqualTo(1024 * 1024);
-        assertThat(cluster.path("perConnectionBufferLimitBytes").asLong()).isEqualTo(32 * 1024);
-        assertThat(cluster.path("loadBalancingPolicy").findValuesAsText("name"))
-                .containsExactly("envoy.load_balancing_policies.least_request");
-        assertThat(cluster.path("connectTimeout").asText()).isEqualTo("10s");
+        assertThat(ExtProcClusterSettings.of(ExtProcClusterSettings.ENVOY_GATEWAY, cluster)).as("flow control in " + cluster)
+                .isEqualTo(new ExtProcClusterSettings(ExtProcClusterSettings.ENVOY_GATEWAY, 64 * 1024, 1024 * 1024, 32 * 1024,
+                        "LEAST_REQUEST", "10s"));
         assertThat(cluster.has("healthChecks")).as("health checks in " + cluster).isFalse();
         assertThat(cluster.has("outlierDetection")).isFalse();
     }
@@ -164,6 +153,13 @@ class EnvoyGatewayTranslationIT {
                 .containsExactly("grpc-ext-proc.envoygateway");
         assertThat(validation.path("validationContextSdsSecretConfig").path("name").asText())
                 .isEqualTo("grpc-ext-proc-btls/default-ca");
+        // What Envoy Gateway would serve under that name is the ConfigMap's bundle, byte for byte.
+        String shippedCa = EnvoyGatewayPattern.separateServiceTls().resources().stream()
+                .filter(d -> d.path("kind").asText().equals("ConfigMap")).findFirst().orElseThrow()
+                .path("data").path("ca.crt").asText();
+        assertThat(xds.caCertificates()).containsOnlyKeys("grpc-ext-proc-btls/default-ca");
+        assertThat(new String(Base64.getDecoder().decode(xds.caCertificates().get("grpc-ext-proc-btls/default-ca")),
+                StandardCharsets.US_ASCII)).isEqualTo(shippedCa);
         assertThat(tls.path("commonTlsContext").path("tlsParams").path("tlsMinimumProtocolVersion").asText()).isEqualTo("TLSv1_2");
         assertThat(tls.path("commonTlsContext").has("alpnProtocols")).isFalse();
         // Every endpoint is matched to that socket; the cluster's own is a placeholder.
@@ -177,7 +173,7 @@ class EnvoyGatewayTranslationIT {
     /** The "unless": every policy field the README maps to Sluice's behaviour, and what it renders. */
     @Test
     void thePolicyFieldsTheReadmeMapsAreRenderedWhenSet() throws Exception {
-        EnvoyGatewayPattern pattern = EnvoyGatewayPattern.separateService();
+        EnvoyGatewayPattern pattern = EnvoyGatewayPattern.separateService().withActiveGrpcHealthCheck();
         ObjectNode extProc = (ObjectNode) pattern.policy().path("spec").path("extProc").path(0);
         extProc.put("messageTimeout", "750ms").put("failOpen", true);
         ObjectNode mode = (ObjectNode) extProc.path("processingMode");
@@ -187,7 +183,6 @@ class EnvoyGatewayTranslationIT {
         ObjectNode metadata = extProc.putObject("metadata");
         metadata.putArray("accessibleNamespaces").add("io.sluice.enrichment");
         metadata.putArray("writableNamespaces").add("io.sluice.enrichment");
-        extProc.putObject("backendSettings").putObject("healthCheck").putObject("active").put("type", "GRPC");
 
         JsonNode translation = translate(pattern);
         assertThat(EnvoyGatewayStatus.problems(translation)).isEmpty();

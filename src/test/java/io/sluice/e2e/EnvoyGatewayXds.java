@@ -2,6 +2,8 @@ package io.sluice.e2e;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.Function;
 import java.util.function.Predicate;
 
@@ -9,9 +11,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 /**
  * The xDS Envoy Gateway renders for one Gateway, read from {@code egctl x translate}'s config dump (protobuf
- * JSON: camelCase field names, defaults left out).
+ * JSON: camelCase field names, defaults left out), with Envoy Gateway's intermediate representation of the same
+ * Gateway ({@code ir}), which holds what Envoy Gateway serves over SDS and the config dump leaves out.
  */
-record EnvoyGatewayXds(JsonNode dump) {
+record EnvoyGatewayXds(JsonNode dump, JsonNode ir) {
 
     static final String EXT_PROC_TYPE = "type.googleapis.com/envoy.extensions.filters.http.ext_proc.v3.ExternalProcessor";
     static final String HCM_TYPE = "type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager";
@@ -22,7 +25,20 @@ record EnvoyGatewayXds(JsonNode dump) {
         if (dump.isMissingNode()) {
             throw new AssertionError("no xDS for Gateway default/eg; translated: " + translation.path("xds").fieldNames());
         }
-        return new EnvoyGatewayXds(dump);
+        return new EnvoyGatewayXds(dump, translation.path("xdsIR").path("default/eg"));
+    }
+
+    /**
+     * The CA bundles Envoy Gateway serves over SDS for BackendTLSPolicies, by secret name: each is the IR's
+     * {@code caCertificate} (PEM, base64 as JSON writes bytes), which its translator
+     * ({@code buildXdsUpstreamTLSCASecret}) sends as a validation-context secret with {@code trusted_ca} inline.
+     */
+    Map<String, String> caCertificates() {
+        Map<String, String> found = new TreeMap<>();
+        for (JsonNode ca : ir.findValues("caCertificate")) {
+            found.put(ca.path("name").asText(), ca.path("certificate").asText());
+        }
+        return found;
     }
 
     JsonNode section(String typeSuffix) {

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -39,6 +40,15 @@ final class GeneratedDeployment {
             throw new UncheckedIOException("cannot read " + file + " (written by package)", e);
         }
         throw new IllegalStateException("no Deployment sluice in " + file);
+    }
+
+    /** The pod's {@code terminationGracePeriodSeconds}: after it the kubelet kills Sluice. */
+    Duration terminationGracePeriod() {
+        JsonNode seconds = deployment.path("spec").path("template").path("spec").path("terminationGracePeriodSeconds");
+        if (!seconds.isInt()) {
+            throw new IllegalStateException("generated Deployment sets no terminationGracePeriodSeconds: " + seconds);
+        }
+        return Duration.ofSeconds(seconds.asInt());
     }
 
     /**

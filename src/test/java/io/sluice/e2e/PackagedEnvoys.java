@@ -31,10 +31,44 @@ final class PackagedEnvoys implements AutoCloseable {
         return envoy;
     }
 
+    /**
+     * An Envoy on what Envoy Gateway renders for {@code pattern}, translated now by egctl, with the ext_proc cluster at
+     * {@code sluice} ({@code 127.0.0.1:<port>} or {@code unix:<path>}).
+     */
+    EnvoyLauncher startRendered(String name, EnvoyGatewayPattern pattern, String sluice) {
+        EnvoyLauncher envoy = EnvoyLauncher.startBootstrap(name,
+                EnvoyGatewayBootstrap.forSluice(EnvoyGatewayXds.of(Egctl.translate(pattern.yaml())), upstreamPort, sluice));
+        envoys.add(envoy);
+        return envoy;
+    }
+
     /** A request to the Envoy's listener, as {@code curl -H "Host: www.example.com"} sends it. */
     static RequestSpecification through(EnvoyLauncher envoy) {
-        return RestAssured.given().baseUri("http://127.0.0.1").port(envoy.listenerPort("main"))
+        return through(envoy, "main");
+    }
+
+    /** The same to an Envoy on a rendered configuration: Envoy Gateway's listener. */
+    static RequestSpecification throughEnvoyGateway(EnvoyLauncher envoy) {
+        return through(envoy, EnvoyGatewayBootstrap.LISTENER);
+    }
+
+    private static RequestSpecification through(EnvoyLauncher envoy, String listener) {
+        return RestAssured.given().baseUri("http://127.0.0.1").port(envoy.listenerPort(listener))
                 .header("Host", "www.example.com");
+    }
+
+    /** Waits up to 5 s for counter {@code name} to count: Envoy may answer the client before it records the cause. */
+    static void awaitPositive(EnvoyLauncher envoy, String name) {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
+        while (envoy.counter(name) == 0 && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+        org.assertj.core.api.Assertions.assertThat(envoy.counter(name)).as(name + " of " + envoy).isPositive();
     }
 
     /** Sum of an ext_proc filter counter over every filter instance ({@code http.*.ext_proc.*.<name>}). */

@@ -1,6 +1,6 @@
 package io.sluice.e2e;
 
-import static io.sluice.e2e.PackagedEnvoys.through;
+import static io.sluice.e2e.PackagedEnvoys.throughEnvoyGateway;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.hamcrest.Matchers.contains;
@@ -29,12 +29,15 @@ import io.sluice.testing.GrpcTestChannel;
 import io.sluice.testing.SluiceProcess;
 
 /**
- * The sidecar pattern over a Unix domain socket: the packaged jar with {@code sluice.uds.path}, and a real Envoy whose
- * ext_proc cluster has the socket as its only endpoint (a {@code pipe} address, what Envoy Gateway renders for a
- * Backend with a {@code unix} endpoint). The socket starts out occupied by a stale file, as a killed Sluice leaves it.
+ * The sidecar pattern over a Unix domain socket: the packaged jar with {@code sluice.uds.path}, and a real Envoy on
+ * what Envoy Gateway renders for the shipped sidecar resources with the policy pointed at Backend {@code extproc-uds}
+ * (its ext_proc cluster's only endpoint a {@code pipe} address), the socket path moved to this machine. The socket starts out occupied by a stale file, as a killed Sluice leaves it.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class UnixSocketE2eIT {
+
+    /** The cluster Envoy Gateway names after the sidecar policy's first backend. */
+    static final String EXT_PROC_CLUSTER = "envoyextensionpolicy/default/add-ext-proc-server/extproc/0";
 
     static Path socket;
     static SluiceProcess sluice;
@@ -51,7 +54,7 @@ class UnixSocketE2eIT {
             assertThat(channel.exchangeRequestHeaders().hasRequestHeaders()).isTrue();
         }
         envoys = new PackagedEnvoys();
-        envoy = envoys.start("uds", "eg-task-uds", Map.of("SLUICE_SOCKET", socket.toString()));
+        envoy = envoys.startRendered("eg-rendered-uds", EnvoyGatewayPattern.sidecarUnixSocket(), "unix:" + socket);
     }
 
     @AfterAll
@@ -77,13 +80,13 @@ class UnixSocketE2eIT {
     @Order(1)
     @Test
     void theTasksCurlReachesSluiceOverTheSocket() {
-        through(envoy).get("/myapp").then()
+        throughEnvoyGateway(envoy).get("/myapp").then()
                 .statusCode(200)
                 .header("x-response-ext-processed", "true")
                 .body("path", equalTo("/myapp"))
                 .body("headers.X-Request-Ext-Processed", contains("true"));
         assertThat(PackagedEnvoys.extProcCounter(envoy, "streams_failed")).isZero();
-        assertThat(envoy.counter("cluster.ext_proc.upstream_cx_total")).isPositive();
+        assertThat(envoy.counter("cluster." + EXT_PROC_CLUSTER + ".upstream_cx_total")).isPositive();
     }
 
     @Order(2)
@@ -108,7 +111,7 @@ class UnixSocketE2eIT {
         assertThatThrownBy(() -> SluiceProcess.start("uds-second", List.of(), Map.of("sluice.uds.path", socket.toString())))
                 .hasMessageContaining("sluice.uds.path=" + socket + ": another process is listening on this socket");
         // And the first one still serves.
-        through(envoy).get("/myapp").then().statusCode(200).header("x-response-ext-processed", "true");
+        throughEnvoyGateway(envoy).get("/myapp").then().statusCode(200).header("x-response-ext-processed", "true");
     }
 
     @Order(5)

@@ -26,8 +26,8 @@ import io.sluice.testing.SluiceProcess;
 
 /**
  * Ready means warm, end to end: a fresh packaged Sluice on one CPU ({@code taskset -c 0}, as a pod's
- * {@code limits.cpu=1}) behind a real Envoy with Envoy Gateway's defaults (200 ms message timeout, no fail-open, EG's
- * cluster windows and buffers), and a client that fires 32 concurrent requests the moment {@code /q/health/ready}
+ * {@code limits.cpu=1}) behind a real Envoy on what Envoy Gateway renders for the separate-Service pattern (its
+ * defaults: 200 ms message timeout, no fail-open, EG's cluster windows and buffers), and a client that fires 32 concurrent requests the moment {@code /q/health/ready}
  * says UP, then 100 one after another. With the warm-up on (three fresh starts) every request must be a 200 processed
  * by Sluice. With {@code sluice.warm-up.enabled=false} the same is measured and reported only: a cold JVM is expected
  * to miss Envoy's timer there. Times and failures go to {@code target/warm-up/report.md}.
@@ -57,8 +57,9 @@ class WarmUpIT {
         List<Start> starts = new ArrayList<>();
         ExecutorService pool = Executors.newFixedThreadPool(BURST);
         try (PackagedEnvoys envoys = new PackagedEnvoys()) {
-            EnvoyLauncher envoy = envoys.start("warm-up", "eg-defaults", Map.of("SLUICE_GRPC_PORT", Integer.toString(grpcPort)));
-            int listener = envoy.listenerPort("main");
+            EnvoyLauncher envoy = envoys.startRendered("eg-rendered-warm-up", EnvoyGatewayPattern.separateService(),
+                    "127.0.0.1:" + grpcPort);
+            int listener = envoy.listenerPort(EnvoyGatewayBootstrap.LISTENER);
             for (int i = 0; i < STARTS.size(); i++) {
                 starts.add(freshStart(i + 1, STARTS.get(i), grpcPort, listener, pool));
             }
@@ -131,7 +132,8 @@ class WarmUpIT {
         long start = System.nanoTime();
         try {
             HttpResponse<String> response = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + listener + path))
-                    .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+                    .header("Host", "www.example.com").timeout(Duration.ofSeconds(10)).build(),
+                    HttpResponse.BodyHandlers.ofString());
             slowest.accumulateAndGet(millisSince(start), Math::max);
             boolean processed = response.headers().firstValue("x-response-ext-processed").orElse("").equals("true");
             if (response.statusCode() == 200 && processed) {

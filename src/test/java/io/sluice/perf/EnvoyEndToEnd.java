@@ -16,6 +16,7 @@ import org.HdrHistogram.Histogram;
 
 import io.sluice.devmode.EchoUpstream;
 import io.sluice.devmode.EnvoyLauncher;
+import io.sluice.e2e.ExtProcClusterSettings;
 
 /**
  * Part (c) of the performance suite: HTTP through a real Envoy to the echo upstream, driven by h2load, once through an
@@ -48,24 +49,23 @@ public final class EnvoyEndToEnd {
     public record Outcome(String server, List<PerfTable> tables, Map<String, Measured> workloads) {
     }
 
-    /** Starts the echo upstream and, per workload, the two Envoys; Sluice must already serve {@code sluiceGrpcPort}. */
-    public static Outcome run(int sluiceGrpcPort, PerfSettings settings) {
-        return run("Sluice", sluiceGrpcPort, settings, E2eWorkload.all());
-    }
-
     /**
-     * As {@link #run(int, PerfSettings)} with any ext_proc server ({@code server} names it in the tables) and a choice
-     * of workloads: the bare grpc-java handler behind the same Envoy shows what the machine allows any ext_proc server.
+     * Starts the echo upstream and, per workload, the two Envoys, whose cluster to the ext_proc server is
+     * {@code cluster}; the server ({@code server} names it in the tables) must already serve {@code grpcPort}. The bare
+     * grpc-java handler behind the same Envoy shows what the machine allows any ext_proc server.
      */
-    public static Outcome run(String server, int grpcPort, PerfSettings suiteSettings, List<E2eWorkload> workloads) {
+    public static Outcome run(String server, int grpcPort, PerfSettings suiteSettings, List<E2eWorkload> workloads,
+            ExtProcClusterSettings cluster) {
         PerfSettings settings = suiteSettings.forEndToEnd();
-        String slug = server.equals("Sluice") ? "e2e" : "e2e-" + server.toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9]+", "-");
+        String slug = (server.equals("Sluice") ? "e2e" : "e2e-" + server.toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9]+", "-"))
+                + (cluster.name().equals(ExtProcClusterSettings.ENVOY_GATEWAY) ? "" : "-" + cluster.name());
         int connections = Math.min(MAX_CONNECTIONS, settings.concurrency());
         int streams = Math.max(1, settings.concurrency() / connections);
         PerfTable throughput = new PerfTable(slug + "-throughput", "Through Envoy: throughput with and without ext_proc ("
-                + server + ")",
+                + server + ", cluster " + cluster.name() + ")",
                 "workload", "requests", "without ext_proc (req/s)", "with ext_proc (req/s)", "ratio", "target");
-        PerfTable latency = new PerfTable(slug + "-latency", "Through Envoy: latency ext_proc adds at a fixed rate (" + server + ")",
+        PerfTable latency = new PerfTable(slug + "-latency", "Through Envoy: latency ext_proc adds at a fixed rate (" + server
+                + ", cluster " + cluster.name() + ")",
                 "workload", "rate (req/s)", "p50 without (µs)", "p50 with (µs)", "p50 added (µs)",
                 "p99 without (µs)", "p99 with (µs)", "p99 added (µs)");
         List<String> roundRatios = new ArrayList<>();
@@ -74,7 +74,7 @@ public final class EnvoyEndToEnd {
         try (EchoUpstream upstream = EchoUpstream.standalone()) {
             int upstreamPort = upstream.startAndAwait("127.0.0.1", 0);
             for (E2eWorkload workload : workloads) {
-                try (EnvoyPair envoys = EnvoyPair.start(workload, grpcPort, upstreamPort)) {
+                try (EnvoyPair envoys = EnvoyPair.start(workload, grpcPort, upstreamPort, cluster)) {
                     Load load = new Load(workload, envoys, settings, connections, streams, body);
                     double[][] rates = load.throughputRounds();
                     double without = median(rates[0]);
@@ -100,7 +100,8 @@ public final class EnvoyEndToEnd {
         String machine = "Everything on one machine with " + Runtime.getRuntime().availableProcessors()
                 + " processors (nproc): h2load (one thread), Envoy (--concurrency 1), the echo upstream (Vert.x, in the test "
                 + "JVM) and Sluice (its own JVM) share them, so the ratio is the machine's total cost per request, not Envoy's "
-                + "alone. Default pipeline (eg-demo); Envoy Gateway's filter settings; no access log.";
+                + "alone. Default pipeline (eg-demo); Envoy Gateway's filter settings; no access log. Envoy's cluster to the "
+                + "ext_proc server: " + cluster.describe() + ".";
         throughput.note("Closed model over " + PROTOCOL + ": `" + shape + "`, " + connections + " connections x " + streams
                 + " streams = " + connections * streams + " requests in flight. Median of " + settings.rounds()
                 + " rounds per side, the two sides alternating ABBA. Per-round ratios: " + String.join("; ", roundRatios) + ".")

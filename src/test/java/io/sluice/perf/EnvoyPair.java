@@ -5,10 +5,12 @@ import java.util.HashMap;
 import java.util.Map;
 
 import io.sluice.devmode.EnvoyLauncher;
+import io.sluice.e2e.ExtProcClusterSettings;
 
 /**
  * The two Envoys one workload compares: {@code envoy/perf-direct.yaml} (no ext_proc) and {@code envoy/perf-ext-proc.yaml}
- * with the workload's modes, both in front of the same upstream, with one worker thread each.
+ * with the workload's modes and the given cluster to the ext_proc server, both in front of the same upstream, with one
+ * worker thread each.
  */
 final class EnvoyPair implements AutoCloseable {
 
@@ -23,14 +25,15 @@ final class EnvoyPair implements AutoCloseable {
         this.extProc = extProc;
     }
 
-    static EnvoyPair start(E2eWorkload workload, int sluiceGrpcPort, int upstreamPort) {
+    static EnvoyPair start(E2eWorkload workload, int sluiceGrpcPort, int upstreamPort, ExtProcClusterSettings cluster) {
         Map<String, String> vars = new HashMap<>(workload.envoyModes());
+        vars.putAll(cluster.templateVars());
         vars.put("SLUICE_GRPC_PORT", Integer.toString(sluiceGrpcPort));
         vars.put("UPSTREAM_PORT", Integer.toString(upstreamPort));
-        EnvoyLauncher direct = EnvoyLauncher.start("perf-e2e-" + workload.name() + "-direct", "envoy/perf-direct.yaml", vars);
+        String name = "perf-e2e-" + cluster.name() + "-" + workload.name();
+        EnvoyLauncher direct = EnvoyLauncher.start(name + "-direct", "envoy/perf-direct.yaml", vars);
         try {
-            return new EnvoyPair(direct,
-                    EnvoyLauncher.start("perf-e2e-" + workload.name() + "-ext-proc", "envoy/perf-ext-proc.yaml", vars));
+            return new EnvoyPair(direct, EnvoyLauncher.start(name + "-ext-proc", "envoy/perf-ext-proc.yaml", vars));
         } catch (RuntimeException e) {
             direct.close();
             throw e;

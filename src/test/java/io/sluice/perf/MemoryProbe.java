@@ -203,7 +203,12 @@ public final class MemoryProbe {
         table.note("Live heap is read after a full collection (jcmd GC.run) while the streams are open; for the active "
                 + "state, halfway through the run. Sluice runs with -XX:+ExitOnOutOfMemoryError, so running out of heap or "
                 + "direct memory would end the process and fail every stream. Peak direct is the highest of Sluice's "
-                + "direct-buffer memory (jvm_buffer_memory_used_bytes{id=\"direct\"}, every 250 ms).");
+                + "direct-buffer memory (jvm_buffer_memory_used_bytes{id=\"direct\"}, every 250 ms).")
+                .note("Protocol level, no Envoy: neither Envoy Gateway's cluster settings nor Envoy's defaults apply. The "
+                        + "generator's grpc-java channels have one 1 MiB window per stream and per connection (the flooding "
+                        + "ones HTTP/2's initial 65,535 bytes, reading nothing); grpc-java cannot set Envoy Gateway's 64 KiB stream / 1 MiB "
+                        + "connection pair, and Envoy's 32 KiB buffer limit has no counterpart in a client. Envoy with either "
+                        + "cluster is the isolation part.");
         return table;
     }
 

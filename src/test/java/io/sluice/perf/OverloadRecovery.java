@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -15,6 +16,7 @@ import org.HdrHistogram.Histogram;
 
 import io.sluice.devmode.EchoUpstream;
 import io.sluice.devmode.EnvoyLauncher;
+import io.sluice.e2e.ExtProcClusterSettings;
 
 /**
  * Part (g) of the performance suite: overload shed early, not queued. Headers-only requests through Envoy (Envoy
@@ -41,11 +43,12 @@ final class OverloadRecovery {
 
     static final Duration OVERLOAD = Duration.ofSeconds(20);
 
-    static Run run(String server, int grpcPort, PerfSettings settings) {
+    static Run run(String server, int grpcPort, PerfSettings settings, ExtProcClusterSettings envoyGateway) {
         try (EchoUpstream upstream = EchoUpstream.standalone()) {
-            int upstreamPort = upstream.startAndAwait("127.0.0.1", 0);
-            try (EnvoyLauncher envoy = EnvoyLauncher.start("perf-overload-" + slug(server), "envoy/perf-isolation.yaml",
-                    Map.of("SLUICE_GRPC_PORT", Integer.toString(grpcPort), "UPSTREAM_PORT", Integer.toString(upstreamPort)))) {
+            Map<String, String> vars = new HashMap<>(envoyGateway.templateVars());
+            vars.put("SLUICE_GRPC_PORT", Integer.toString(grpcPort));
+            vars.put("UPSTREAM_PORT", Integer.toString(upstream.startAndAwait("127.0.0.1", 0)));
+            try (EnvoyLauncher envoy = EnvoyLauncher.start("perf-overload-" + slug(server), "envoy/perf-isolation.yaml", vars)) {
                 URI uri = URI.create("http://127.0.0.1:" + envoy.listenerPort("main") + "/myapp");
                 // The maximum: a closed model, as many requests as answers allow (warms both sides up as well).
                 H2loadResult max = H2load.run("max-" + slug(server), OUT, List.of("-c", Integer.toString(CONNECTIONS), "-m", "32",

@@ -31,6 +31,18 @@ public record PerfSettings(boolean full, int rounds, Duration warmup, Duration m
                 parts(System.getProperty("perf.parts", String.join(",", PARTS))));
     }
 
+    /**
+     * Envoy's cluster to the ext_proc server in the parts through Envoy ({@code e2e}, {@code isolation}), by
+     * {@link io.sluice.e2e.ExtProcClusterSettings} name: {@code -Dperf.clusters=envoy-gateway,envoy-defaults}. The full
+     * run measures both side by side; the smoke only Envoy Gateway's, what its users get.
+     */
+    public java.util.List<String> clusters() {
+        String list = System.getProperty("perf.clusters", full
+                ? io.sluice.e2e.ExtProcClusterSettings.ENVOY_GATEWAY + "," + io.sluice.e2e.ExtProcClusterSettings.ENVOY_DEFAULTS
+                : io.sluice.e2e.ExtProcClusterSettings.ENVOY_GATEWAY);
+        return java.util.Arrays.stream(list.split(",")).map(String::trim).toList();
+    }
+
     /** Whether this run includes the named part of {@link #PARTS}. */
     public boolean runs(String part) {
         return parts.contains(part);

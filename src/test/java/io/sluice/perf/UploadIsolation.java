@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -21,13 +22,14 @@ import org.HdrHistogram.Histogram;
 
 import io.sluice.devmode.EchoUpstream;
 import io.sluice.devmode.EnvoyLauncher;
+import io.sluice.e2e.ExtProcClusterSettings;
 
 /**
  * Part (f) of the performance suite: streams that must not stall each other. 1 MiB uploads with a STREAMED request body
  * (h2load, a fixed number in flight) and, beside them, one headers-only request every 100 ms (open model: sent on
- * schedule whatever the answers), through one Envoy whose ext_proc cluster is what Envoy Gateway renders
- * ({@code envoy/perf-isolation.yaml}: 64 KiB stream and 1 MiB connection windows, 32 KiB buffer limit; 1 s timer for
- * the uploads, Envoy's 200 ms for the probes; fail closed). The same run against any ext_proc server; the bare grpc-java
+ * schedule whatever the answers), through one Envoy ({@code envoy/perf-isolation.yaml}: 1 s timer for the uploads,
+ * Envoy's 200 ms for the probes; fail closed) whose ext_proc cluster is what Envoy Gateway renders (64 KiB stream and
+ * 1 MiB connection windows, 32 KiB buffer limit) or Envoy's defaults. The same run against any ext_proc server; the bare grpc-java
  * handler behind the same Envoy is the baseline.
  */
 final class UploadIsolation {
@@ -38,7 +40,7 @@ final class UploadIsolation {
     static final int WARM_UP_ROUNDS = 3;
 
     /** One run: uploads in flight and what they and the probes beside them got. */
-    record Run(String server, int inFlight, long uploads, long uploadsFailed, double seconds, long probes,
+    record Run(String server, String cluster, int inFlight, long uploads, long uploadsFailed, double seconds, long probes,
             long probesFailed, long probeP50Micros, long probeP99Micros, long backedUp, String envoyCounts) {
 
         double probeFailedShare() {
@@ -61,32 +63,33 @@ final class UploadIsolation {
         return settings.full() ? List.of(new int[] { 100, 5 }, new int[] { 1_000, 50 }) : List.of(new int[] { 20, 2 });
     }
 
-    static List<Run> run(String server, int grpcPort, PerfSettings settings) {
+    /** Every shape against one server, the Envoy's cluster to it being {@code cluster}. */
+    static List<Run> run(String server, int grpcPort, PerfSettings settings, ExtProcClusterSettings cluster) {
         List<Run> runs = new ArrayList<>();
         Path body = writeBody();
         try (EchoUpstream upstream = EchoUpstream.standalone()) {
-            int upstreamPort = upstream.startAndAwait("127.0.0.1", 0);
-            try (EnvoyLauncher envoy = EnvoyLauncher.start("perf-isolation-" + slug(server) + "-warm-up",
-                    "envoy/perf-isolation.yaml", Map.of("SLUICE_GRPC_PORT", Integer.toString(grpcPort),
-                            "UPSTREAM_PORT", Integer.toString(upstreamPort)))) {
+            Map<String, String> vars = new HashMap<>(cluster.templateVars());
+            vars.put("SLUICE_GRPC_PORT", Integer.toString(grpcPort));
+            vars.put("UPSTREAM_PORT", Integer.toString(upstream.startAndAwait("127.0.0.1", 0)));
+            String name = "perf-isolation-" + slug(server) + "-" + cluster.name();
+            try (EnvoyLauncher envoy = EnvoyLauncher.start(name + "-warm-up", "envoy/perf-isolation.yaml", vars)) {
                 // The servers start cold for this part: warm both the same way, and measure neither's JIT.
                 for (int round = 0; round < WARM_UP_ROUNDS; round++) {
-                    once(server, envoy, 20, 2, body);
+                    once(server, cluster, envoy, 20, 2, body);
                 }
             }
             for (int[] shape : shapes(settings)) {
                 // A fresh Envoy per run: its counters and its connections to the processor start from nothing.
-                try (EnvoyLauncher envoy = EnvoyLauncher.start("perf-isolation-" + slug(server) + "-" + shape[0],
-                        "envoy/perf-isolation.yaml", Map.of("SLUICE_GRPC_PORT", Integer.toString(grpcPort),
-                                "UPSTREAM_PORT", Integer.toString(upstreamPort)))) {
-                    runs.add(once(server, envoy, shape[0], shape[1], body));
+                try (EnvoyLauncher envoy = EnvoyLauncher.start(name + "-" + shape[0], "envoy/perf-isolation.yaml", vars)) {
+                    runs.add(once(server, cluster, envoy, shape[0], shape[1], body));
                 }
             }
         }
         return runs;
     }
 
-    private static Run once(String server, EnvoyLauncher envoy, int inFlight, int connections, Path body) {
+    private static Run once(String server, ExtProcClusterSettings cluster, EnvoyLauncher envoy, int inFlight, int connections,
+            Path body) {
         int port = envoy.listenerPort("main");
         int uploads = 2 * inFlight;
         ConcurrentLinkedQueue<long[]> probes = new ConcurrentLinkedQueue<>();
@@ -106,7 +109,7 @@ final class UploadIsolation {
         H2loadResult result;
         long startNanos = System.nanoTime();
         try {
-            result = H2load.run("uploads-" + slug(server) + "-" + inFlight, OUT,
+            result = H2load.run("uploads-" + slug(server) + "-" + cluster.name() + "-" + inFlight, OUT,
                     List.of("-c", Integer.toString(connections), "-m", Integer.toString(inFlight / connections),
                             "-n", Integer.toString(uploads), "-d", body.toString(),
                             "-H", "content-type: application/octet-stream"),
@@ -125,7 +128,7 @@ final class UploadIsolation {
             latency.recordValue(p[1]);
         }
         long uploadsFailed = uploads - result.status2xx();
-        return new Run(server, inFlight, uploads, Math.max(0, uploadsFailed), seconds, probes.size(), failed,
+        return new Run(server, cluster.name(), inFlight, uploads, Math.max(0, uploadsFailed), seconds, probes.size(), failed,
                 latency.getValueAtPercentile(50), latency.getValueAtPercentile(99),
                 envoy.counterOrZero("cluster.ext_proc.upstream_flow_control_backed_up_total"), extProcCounts(envoy));
     }
@@ -146,11 +149,12 @@ final class UploadIsolation {
 
     static PerfTable table(List<Run> runs) {
         PerfTable table = new PerfTable("isolation", "Streams that must not stall each other: 1 MiB STREAMED uploads and "
-                + "headers-only probes every 100 ms beside them, through Envoy with Envoy Gateway's ext_proc cluster",
-                "server", "uploads in flight", "uploads", "uploads failed", "seconds", "probes", "probes failed",
+                + "headers-only probes every 100 ms beside them, through Envoy, with the ext_proc cluster Envoy Gateway renders "
+                + "(envoy-gateway) or Envoy's defaults (envoy-defaults)",
+                "server", "Envoy's cluster to it", "uploads in flight", "uploads", "uploads failed", "seconds", "probes", "probes failed",
                 "probe p50 (ms)", "probe p99 (ms)", "Envoy flow control backed up", "Envoy's ext_proc counters");
         for (Run r : runs) {
-            table.row(r.server(), r.inFlight(), r.uploads(), r.uploadsFailed(), r.seconds(), r.probes(), r.probesFailed(),
+            table.row(r.server(), r.cluster(), r.inFlight(), r.uploads(), r.uploadsFailed(), r.seconds(), r.probes(), r.probesFailed(),
                     r.probeP50Micros() / 1000.0, r.probeP99Micros() / 1000.0, r.backedUp(), r.envoyCounts());
         }
         return table;

@@ -89,7 +89,7 @@ public final class SluiceProcess implements AutoCloseable {
             cmd.add("-Dquarkus.http.port=" + httpPort);
             cmd.add("-Dquarkus.http.host=127.0.0.1");
             if (!config.containsKey("sluice.shutdown.delay")) {
-                // Production waits 5 s unhealthy before draining; tests that do not test shutdown should not.
+                // Production waits 10 s unhealthy before draining; tests that do not test shutdown should not.
                 cmd.add("-Dsluice.shutdown.delay=0s");
             }
             config.forEach((key, value) -> cmd.add("-D" + key + "=" + value));
