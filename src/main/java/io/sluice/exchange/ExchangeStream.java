@@ -74,12 +74,7 @@ final class ExchangeStream extends AbstractMulti<ProcessingResponse> implements 
             drain();
             return;
         }
-        long now;
-        long next;
-        do {
-            now = requested;
-            next = now + n < 0 ? Long.MAX_VALUE : now + n;
-        } while (!REQUESTED.compareAndSet(this, now, next));
+        Subscriptions.add(REQUESTED, this, n);
         drain();
     }
 

@@ -4,6 +4,7 @@ import java.util.concurrent.Flow;
 import java.util.concurrent.atomic.AtomicLongFieldUpdater;
 
 import io.envoyproxy.envoy.service.ext_proc.v3.ProcessingRequest;
+import io.smallrye.mutiny.helpers.Subscriptions;
 import io.smallrye.mutiny.operators.AbstractMulti;
 import io.smallrye.mutiny.subscription.MultiSubscriber;
 
@@ -35,12 +36,7 @@ final class InboundMessages extends AbstractMulti<ProcessingRequest> implements 
 
     @Override
     public void request(long n) {
-        long now;
-        long next;
-        do {
-            now = demand;
-            next = now + n < 0 ? Long.MAX_VALUE : now + n;
-        } while (!DEMAND.compareAndSet(this, now, next));
+        Subscriptions.add(DEMAND, this, n);
         onDemand.run();
     }
 

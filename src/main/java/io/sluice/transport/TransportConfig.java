@@ -78,9 +78,11 @@ public interface TransportConfig {
     /**
      * RST_STREAM frames a connection may send per second, whatever the stream's state (grpc-java's limit), before it
      * gets GOAWAY. Envoy ends every exchange with one, so this must stay above the exchanges one connection carries
-     * per second; it is a backstop, {@code max-early-resets-per-second} is the rapid-reset guard.
+     * per second; it is a backstop, {@code max-early-resets-per-second} is the rapid-reset guard. 20,000 was not: the
+     * performance suite's headers-only load over two connections at one CPU had its connections closed with
+     * {@code too_many_rststreams} (seven GOAWAYs in one run), as a busy Envoy worker's single connection would.
      */
-    @WithDefault("20000")
+    @WithDefault("200000")
     int maxResetsPerSecond();
 
     /**
