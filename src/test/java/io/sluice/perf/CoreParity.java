@@ -45,7 +45,7 @@ public final class CoreParity {
         for (ExtProcWorkload workload : List.of(ExtProcWorkload.HEADERS_ONLY, ExtProcWorkload.FOUR_PHASES)) {
             for (Target target : List.of(baseline, sluice)) {
                 ExtProcLoad.run(target.name(), target.port(), workload, new ExtProcLoad.Closed(256), Duration.ZERO,
-                        settings.warmup(), target.probe()::cpuNanos, () -> { });
+                        settings.coreWarmup(), target.probe()::cpuNanos, () -> { });
             }
         }
         double baselineMax = 0;
@@ -114,9 +114,9 @@ public final class CoreParity {
                     target == sluice ? "≤ 1.20" : "—");
         }
         closed.note(String.format("Both servers pinned to CPU 0 (taskset), the load generator on the others; %d round(s) "
-                + "of %d ms after a %d ms warm-up per workload. Latency is per message, send to reply. CPU ratio: Sluice's "
+                + "of %d ms after a %d ms warm-up per workload and side. Latency is per message, send to reply. CPU ratio: Sluice's "
                 + "CPU seconds per exchange over the baseline's.", settings.rounds(), settings.measure().toMillis(),
-                settings.warmup().toMillis()));
+                settings.coreWarmup().toMillis()));
         open.note("Offered rates are shares of the bare handler's best headers-only throughput above; exchanges start on "
                 + "schedule whatever the server does (latency corrected for coordinated omission). Backlog: 'none' when "
                 + "every round completed at least 98 % of the offered rate and no exchange was refused.");

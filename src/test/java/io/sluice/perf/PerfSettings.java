@@ -43,6 +43,16 @@ public record PerfSettings(boolean full, int rounds, Duration warmup, Duration m
         return java.util.Arrays.stream(list.split(",")).map(String::trim).toList();
     }
 
+    /**
+     * The warm-up of part {@code core}, per workload and side, before its rounds: {@code -Dperf.core.warmup.ms}, 90 s
+     * in the full run. Both servers run on one CPU there, and the JIT compiles on that CPU too: after 100 s of load,
+     * compilation still took 40 % of Sluice's CPU samples (async-profiler, {@link CoreProfile}) against 3 to 15 % of the
+     * bare handler's, whose code is a fraction of Sluice's. A short warm-up measures the compiler, not the exchange.
+     */
+    public Duration coreWarmup() {
+        return Duration.ofMillis(Long.getLong("perf.core.warmup.ms", full ? 90_000 : warmup.toMillis()));
+    }
+
     /** Whether this run includes the named part of {@link #PARTS}. */
     public boolean runs(String part) {
         return parts.contains(part);
