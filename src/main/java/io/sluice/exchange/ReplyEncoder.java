@@ -1,15 +1,11 @@
 package io.sluice.exchange;
 
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Queue;
 import java.util.Set;
 
 import com.google.protobuf.ByteString;
-import com.google.protobuf.Struct;
-import com.google.protobuf.Value;
 
 import io.envoyproxy.envoy.extensions.filters.http.ext_proc.v3.ProcessingMode;
 import io.envoyproxy.envoy.extensions.filters.http.ext_proc.v3.ProcessingMode.BodySendMode;
@@ -203,32 +199,9 @@ final class ReplyEncoder {
     }
 
     private static void addMetadata(ProcessingResponse.Builder response, PhaseReply reply) {
-        if (reply.metadata().isEmpty()) {
-            return;
+        if (!reply.metadata().isEmpty()) {
+            response.setDynamicMetadata(DynamicMetadata.SHARED.of(reply.metadata()));
         }
-        // Each top-level key is a namespace whose value must be a Struct. Stages mostly emit into one namespace: no map
-        // of namespaces for that.
-        List<PhaseReply.MetadataEntry> entries = reply.metadata();
-        String only = entries.get(0).namespace();
-        boolean oneNamespace = true;
-        for (int i = 1; i < entries.size() && oneNamespace; i++) {
-            oneNamespace = entries.get(i).namespace().equals(only);
-        }
-        Struct.Builder root = Struct.newBuilder();
-        if (oneNamespace) {
-            Struct.Builder struct = Struct.newBuilder();
-            for (PhaseReply.MetadataEntry e : entries) {
-                struct.putFields(e.key(), e.value());
-            }
-            root.putFields(only, Value.newBuilder().setStructValue(struct).build());
-        } else {
-            Map<String, Struct.Builder> namespaces = new LinkedHashMap<>();
-            for (PhaseReply.MetadataEntry e : entries) {
-                namespaces.computeIfAbsent(e.namespace(), n -> Struct.newBuilder()).putFields(e.key(), e.value());
-            }
-            namespaces.forEach((ns, struct) -> root.putFields(ns, Value.newBuilder().setStructValue(struct).build()));
-        }
-        response.setDynamicMetadata(root);
     }
 
     /** Both body modes always filled: Envoy copies them literally, so a missing one would turn into NONE. */
