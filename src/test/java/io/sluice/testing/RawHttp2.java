@@ -32,6 +32,8 @@ public final class RawHttp2 {
     public static final int GOAWAY = 7;
     public static final int END_STREAM = 0x1;
     public static final int ACK = 0x1;
+    private static final int PADDED = 0x8;
+    private static final int PRIORITY = 0x20;
 
     private final DefaultHttp2HeadersEncoder encoder = new DefaultHttp2HeadersEncoder();
     private final DefaultHttp2HeadersDecoder decoder = new DefaultHttp2HeadersDecoder(false);
@@ -111,7 +113,7 @@ public final class RawHttp2 {
         if (frame.type() == HEADERS) {
             try {
                 return new Frame(HEADERS, frame.flags(), frame.stream(), frame.payload(),
-                        decoder.decodeHeaders(frame.stream(), Unpooled.wrappedBuffer(frame.payload())));
+                        decoder.decodeHeaders(frame.stream(), headerBlock(frame)));
             } catch (Http2Exception e) {
                 throw new IOException(e);
             }
@@ -159,6 +161,21 @@ public final class RawHttp2 {
     /** The first GOAWAY of {@code frames}, or null. */
     public static Frame goaway(java.util.List<Frame> frames) {
         return frames.stream().filter(f -> f.type() == GOAWAY).findFirst().orElse(null);
+    }
+
+    /** A HEADERS frame's block, without the padding and priority fields that some servers (Vert.x) send. */
+    private static io.netty.buffer.ByteBuf headerBlock(Frame frame) {
+        byte[] payload = frame.payload();
+        int start = 0;
+        int end = payload.length;
+        if ((frame.flags() & PADDED) != 0) {
+            start = 1;
+            end -= payload[0] & 0xFF;
+        }
+        if ((frame.flags() & PRIORITY) != 0) {
+            start += 5;
+        }
+        return Unpooled.wrappedBuffer(payload, start, end - start);
     }
 
     /** One frame, headers left encoded. */
