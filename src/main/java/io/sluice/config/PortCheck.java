@@ -13,15 +13,15 @@ import io.quarkus.runtime.Startup;
 import io.quarkus.runtime.configuration.ConfigurationException;
 
 /**
- * Refuses to start with a port outside 0..65535. Without it, a typo surfaces as a bind error from deep inside
- * Netty that names no configuration key.
+ * Refuses to start with a Quarkus port outside 0..65535. Without it, a typo surfaces as a bind error from deep inside
+ * Netty that names no configuration key. Sluice's own port, {@code sluice.dev.envoy-port}, is {@link ConfigBounds}'.
  */
 @Startup(Integer.MIN_VALUE)
 @ApplicationScoped
 public class PortCheck {
 
     static final List<String> PORT_KEYS = List.of("quarkus.grpc.server.port", "quarkus.grpc.server.test-port",
-            "quarkus.http.port", "quarkus.http.test-port", "sluice.dev.envoy-port");
+            "quarkus.http.port", "quarkus.http.test-port");
 
     @PostConstruct
     void check() {

@@ -150,9 +150,6 @@ public class EnrichmentService {
 
     private static void checkTimeout(EnrichmentConfig config, SluiceConfig sluice) {
         Duration timeout = config.timeout();
-        if (timeout.isNegative() || timeout.isZero()) {
-            throw new ConfigurationException("sluice.stage.enrichment.timeout=" + timeout + " must be positive");
-        }
         Duration needed = timeout.plus(STAGE_SLACK);
         Duration envoy = sluice.exchange().envoyMessageTimeout();
         var max = sluice.exchange().maxMessageTimeout();

@@ -24,10 +24,6 @@ public class ShutdownBudget {
 
     /** Fails when {@code delay} and {@code drainTimeout} plus {@link #MARGIN} do not fit in {@code gracePeriod}. */
     public static void check(Duration delay, Duration drainTimeout, Duration gracePeriod) {
-        if (delay.isNegative() || drainTimeout.isNegative()) {
-            throw new ConfigurationException(ShutdownConfig.DELAY + " and " + ShutdownConfig.DRAIN_TIMEOUT
-                    + " must not be negative (" + delay + ", " + drainTimeout + ")");
-        }
         Duration needed = delay.plus(drainTimeout).plus(MARGIN);
         if (needed.compareTo(gracePeriod) > 0) {
             throw new ConfigurationException(ShutdownConfig.DELAY + " (" + delay.toMillis() + " ms) + "

@@ -12,7 +12,6 @@ import io.grpc.Status;
 import io.netty.util.internal.PlatformDependent;
 import io.quarkus.runtime.Startup;
 import io.quarkus.runtime.configuration.ConfigurationException;
-import io.sluice.config.SluiceConfig;
 import io.sluice.observability.ExchangeMetrics;
 
 /**
@@ -47,17 +46,9 @@ public class ExchangeAdmission {
     private final AtomicLong lastLogNanos = new AtomicLong(System.nanoTime() - LOG_INTERVAL_NANOS);
 
     public ExchangeAdmission(OverloadConfig config, TransportSettings transport, ExchangeMetrics metrics,
-            SluiceConfig sluice, MessageBudget budget) {
+            MessageBudget budget) {
         this.limit = config.maxExchanges();
         this.metrics = metrics;
-        if (sluice.exchange().maxInFlight() < 1 || sluice.exchange().maxInFlightBytes() < 1) {
-            throw new ConfigurationException("sluice.exchange.max-in-flight=" + sluice.exchange().maxInFlight()
-                    + " and sluice.exchange.max-in-flight-bytes=" + sluice.exchange().maxInFlightBytes()
-                    + " must both be at least 1: a stream that may hold nothing can never be answered");
-        }
-        if (limit < 1) {
-            throw new ConfigurationException(OverloadConfig.MAX_EXCHANGES + "=" + limit + " must be at least 1");
-        }
         long waiting = (long) (limit * (double) transport.streamWindow() * WINDOW_OVERHEAD);
         long direct = PlatformDependent.maxDirectMemory();
         if (waiting + budget.limit() > DIRECT_MEMORY_SHARE * direct) {

@@ -11,7 +11,6 @@ import org.jboss.logging.Logger;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.quarkus.runtime.configuration.ConfigurationException;
 
 /**
  * The process-wide budget of {@code sluice.overload.max-held-bytes}: the bytes of Envoy's messages held from the moment
@@ -39,9 +38,6 @@ public class MessageBudget {
 
     public MessageBudget(OverloadConfig config, MeterRegistry registry) {
         this.limit = config.maxHeldBytes();
-        if (limit < 1) {
-            throw new ConfigurationException(OverloadConfig.MAX_HELD_BYTES + "=" + limit + " must be at least 1");
-        }
         Gauge.builder("sluice.held.bytes", this, MessageBudget::held).baseUnit("bytes")
                 .description("Bytes of Envoy's messages held, from gRPC's first read of each until Sluice answered it")
                 .register(registry);

@@ -9,22 +9,17 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import io.grpc.netty.NettyServerBuilder;
 import io.quarkus.runtime.Startup;
 import io.quarkus.runtime.configuration.ConfigurationException;
+import io.sluice.config.ConfigBoundsCheck;
 
 /**
  * The validated {@link TransportConfig}, applied alike to the TCP server ({@link TransportCustomizer}) and the Unix
- * socket server. {@code @Startup}: Quarkus builds the gRPC server before start-up beans run and only logs a failure
- * there, so a bad setting must also fail start-up here, naming its key.
+ * socket server: each key's own bound in {@link io.sluice.config.ConfigBounds}, what depends on another key here.
+ * {@code @Startup}: Quarkus builds the gRPC server before start-up beans run and only logs a failure there, so a bad
+ * setting must also fail start-up here, naming its key.
  */
 @Startup
 @Singleton
 public class TransportSettings {
-
-    /**
-     * HTTP/2's initial window. grpc-java makes the connection window equal to the stream window, and a connection
-     * window can only grow: below this, Envoy's first 64 KiB on a new connection overran it and Sluice closed the whole
-     * connection with FLOW_CONTROL_ERROR (measured with 32 KiB: every upload on it failed).
-     */
-    static final int MIN_WINDOW = 65_535;
 
     private final int eventLoops;
     private final int maxConcurrentStreams;
@@ -32,7 +27,8 @@ public class TransportSettings {
     private final int connectionWindow;
     private final TransportConfig config;
 
-    public TransportSettings(TransportConfig config,
+    /** {@code bounds}: each key's own bound is checked before the gRPC server is built from these settings. */
+    public TransportSettings(TransportConfig config, ConfigBoundsCheck bounds,
             @ConfigProperty(name = "quarkus.vertx.event-loops-pool-size") Optional<Integer> vertxEventLoops) {
         this.eventLoops = config.eventLoops();
         this.maxConcurrentStreams = config.maxConcurrentStreams();
@@ -42,14 +38,6 @@ public class TransportSettings {
             throw new ConfigurationException(TransportConfig.EVENT_LOOPS + "=" + eventLoops + " must be between 1 and "
                     + vertxLoops + " (the Vert.x event loops the gRPC server is built from: quarkus.vertx.event-loops-pool-size)");
         }
-        if (maxConcurrentStreams < 1) {
-            throw new ConfigurationException(TransportConfig.MAX_CONCURRENT_STREAMS + "=" + maxConcurrentStreams
-                    + " must be at least 1");
-        }
-        if (streamWindow < MIN_WINDOW) {
-            throw new ConfigurationException(TransportConfig.STREAM_WINDOW + "=" + streamWindow + " must be at least "
-                    + MIN_WINDOW + " bytes (HTTP/2's initial window, which a connection window cannot shrink below)");
-        }
         long connection = (long) maxConcurrentStreams * streamWindow;
         if (connection > Integer.MAX_VALUE) {
             throw new ConfigurationException(TransportConfig.MAX_CONCURRENT_STREAMS + " x " + TransportConfig.STREAM_WINDOW
@@ -57,24 +45,6 @@ public class TransportSettings {
         }
         this.connectionWindow = (int) connection;
         this.config = config;
-        positive(TransportConfig.HANDSHAKE_TIMEOUT, config.handshakeTimeout());
-        positive(TransportConfig.MAX_CONNECTION_IDLE, config.maxConnectionIdle());
-        positive(TransportConfig.PERMIT_KEEP_ALIVE_TIME, config.permitKeepAliveTime());
-        atLeastOne(TransportConfig.MAX_HEADER_LIST_SIZE, config.maxHeaderListSize());
-        atLeastOne(TransportConfig.MAX_RESETS_PER_SECOND, config.maxResetsPerSecond());
-        atLeastOne(TransportConfig.MAX_EARLY_RESETS_PER_SECOND, config.maxEarlyResetsPerSecond());
-    }
-
-    private static void positive(String key, java.time.Duration value) {
-        if (value.isZero() || value.isNegative()) {
-            throw new ConfigurationException(key + "=" + value + " must be positive");
-        }
-    }
-
-    private static void atLeastOne(String key, int value) {
-        if (value < 1) {
-            throw new ConfigurationException(key + "=" + value + " must be at least 1");
-        }
     }
 
     public int maxEarlyResetsPerSecond() {

@@ -52,19 +52,13 @@ class WarmUpPlanTest {
                 .isInstanceOf(ConfigurationException.class)
                 .hasMessageContaining("sluice.warm-up.target (200 ms) must be below")
                 .hasMessageContaining("sluice.exchange.envoy-message-timeout (200 ms)");
-        assertThatThrownBy(() -> WarmUpPlan.of(Config.defaults().withTarget(Duration.ZERO), ENVOY))
-                .hasMessageContaining("sluice.warm-up.target (0 ms) must be positive");
     }
 
     @Test
-    void aCapOfNothingAndEmptyRoundsAreRefused() {
-        assertThatThrownBy(() -> WarmUpPlan.of(Config.defaults().withMax(Duration.ZERO), ENVOY))
-                .hasMessageContaining("sluice.warm-up.max-duration (0 ms) must be positive");
-        assertThatThrownBy(() -> WarmUpPlan.of(Config.defaults().withMax(Duration.ofSeconds(-1)), ENVOY))
-                .hasMessageContaining("sluice.warm-up.max-duration");
-        assertThatThrownBy(() -> WarmUpPlan.of(Config.defaults().withConcurrency(0), ENVOY))
-                .hasMessageContaining("sluice.warm-up.concurrency=0 must be at least 1");
-        assertThatThrownBy(() -> WarmUpPlan.of(Config.defaults().withRoundSize(0), ENVOY))
-                .hasMessageContaining("sluice.warm-up.round-size=0 must be at least 1");
+    void theOtherSettingsPassThrough() {
+        WarmUpPlan plan = WarmUpPlan.of(Config.defaults().withMax(Duration.ofSeconds(5)).withConcurrency(3).withRoundSize(7), ENVOY);
+        assertThat(plan.maxDuration()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(plan.concurrency()).isEqualTo(3);
+        assertThat(plan.roundSize()).isEqualTo(7);
     }
 }
