@@ -44,7 +44,8 @@ import io.vertx.grpc.server.GrpcServiceBridge;
  * server is off) maps that code to INTERNAL and calls {@code onCancel} only for CANCELLED, so the handler carries on,
  * and its late reply and end of call on the dead stream make the server answer GOAWAY PROTOCOL_ERROR ("Request stream
  * 1 is not correct for server connection"): every other exchange on the connection fails with it. (The same late end
- * after a CANCEL does the same: the bridge's {@code isCancelled()} is always false, so only {@code onCancel} tells.)
+ * after a CANCEL does the same where the handler asks {@code isCancelled()}: vertx-grpc 4.5.24's bridge answers false
+ * whatever happened, so only {@code onCancel} tells.)
  * When {@link #aNoErrorResetStillTearsDownTheUnifiedServersConnection} fails, the vertx-grpc on the class path has the
  * fix: try the unified server (README, "How a message travels").
  */
@@ -187,7 +188,7 @@ class UnifiedServerResetCanaryTest {
         public StreamObserver<ProcessingRequest> process(StreamObserver<ProcessingResponse> replies) {
             AtomicReference<FirstCall> mine = new AtomicReference<>();
             ServerCallStreamObserver<ProcessingResponse> observer = (ServerCallStreamObserver<ProcessingResponse>) replies;
-            // Tracked here: the unified server's isCancelled() is always false (vertx-grpc 4.5's bridge).
+            // Tracked here: vertx-grpc 4.5.24's bridge answers isCancelled() false whatever happened.
             AtomicBoolean cancelled = new AtomicBoolean();
             observer.setOnCancelHandler(() -> {
                 cancelled.set(true);
