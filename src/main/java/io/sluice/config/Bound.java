@@ -53,18 +53,21 @@ public sealed interface Bound {
 
     }
 
-    /** A duration key: above zero, or zero allowed. */
+    /**
+     * A duration key: at least a millisecond (what gRPC's, Envoy's and Vert.x's timers take; less is 0 to them), or zero
+     * allowed.
+     */
     record Time(boolean zeroAllowed) implements Bound {
 
         @Override
         public String describe() {
-            return zeroAllowed ? "must not be negative" : "must be positive";
+            return zeroAllowed ? "must not be negative" : "must be at least 1ms";
         }
 
         @Override
         public boolean holds(Config config, String key) {
             Optional<Duration> value = config.getOptionalValue(key, Duration.class);
-            return value.isEmpty() || !(value.get().isNegative() || (!zeroAllowed && value.get().isZero()));
+            return value.isEmpty() || !(value.get().isNegative() || (!zeroAllowed && value.get().toMillis() < 1));
         }
 
     }

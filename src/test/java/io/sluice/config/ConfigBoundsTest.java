@@ -111,7 +111,7 @@ class ConfigBoundsTest {
                     : List.of(Long.toString(w.min() - 1), Long.toString(w.max() + 1));
         }
         if (bound instanceof Bound.Time t) {
-            return t.zeroAllowed() ? List.of("-1ms") : List.of("0s", "-1ms");
+            return t.zeroAllowed() ? List.of("-1ms") : List.of("0s", "-1ms", "PT0.0005S");
         }
         return List.of("-0.01", "1.01");
     }

@@ -11,7 +11,7 @@ class WarmUpZeroCapTest {
 
     @RegisterExtension
     static final QuarkusUnitTest SLUICE = BadConfigSupport.sluiceWith("sluice.warm-up.max-duration", "0s",
-            "sluice.warm-up.max-duration=0s must be positive", "sluice.warm-up.enabled=false turns the warm-up off");
+            "sluice.warm-up.max-duration=0s must be at least 1ms", "sluice.warm-up.enabled=false turns the warm-up off");
 
     @Test
     void startupFailsNamingTheKey() {
