@@ -7,6 +7,7 @@ import java.util.Optional;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import io.sluice.stage.Direction;
 
 /**
  * {@code sluice.stage.enrichment.*}: where the enrichment service is, what Sluice tells it, how long it may take,
@@ -24,7 +25,17 @@ public interface EnrichmentConfig {
     }
 
     enum When {
-        REQUEST_HEADERS, RESPONSE_HEADERS
+        REQUEST_HEADERS(Direction.REQUEST), RESPONSE_HEADERS(Direction.RESPONSE);
+
+        private final Direction direction;
+
+        When(Direction direction) {
+            this.direction = direction;
+        }
+
+        public Direction direction() {
+            return direction;
+        }
     }
 
     enum OnFailure {

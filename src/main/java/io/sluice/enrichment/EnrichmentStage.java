@@ -42,13 +42,8 @@ public class EnrichmentStage implements Stage {
     }
 
     @Override
-    public Uni<Outcome> onRequestHeaders(HeadersPhase phase) {
-        return config.phase() == EnrichmentConfig.When.REQUEST_HEADERS ? enrich(phase) : Outcome.proceed();
-    }
-
-    @Override
-    public Uni<Outcome> onResponseHeaders(HeadersPhase phase) {
-        return config.phase() == EnrichmentConfig.When.RESPONSE_HEADERS ? enrich(phase) : Outcome.proceed();
+    public Uni<Outcome> onHeaders(HeadersPhase phase) {
+        return phase.direction() == config.phase().direction() ? enrich(phase) : Outcome.proceed();
     }
 
     @Override

@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.List;
 
 import com.google.protobuf.ByteString;
-import com.google.protobuf.Struct;
 import com.google.protobuf.Value;
 
 import io.sluice.stage.ExchangeContext;
@@ -89,7 +88,13 @@ public final class PhaseReply {
 
     /** Starts one stage's turn; only the returned view may change this reply until the turn ends. */
     public PhaseView begin(String stage, ExchangeContext exchange) {
-        PhaseView turn = new PhaseView(this, stage, exchange);
+        PhaseView turn = switch (phase) {
+            case REQUEST_HEADERS -> new RequestHeadersView(this, stage, exchange);
+            case RESPONSE_HEADERS -> new HeadersView(this, stage, exchange);
+            case REQUEST_BODY, RESPONSE_BODY -> headers == null ? new BodyView(this, stage, exchange)
+                    : new BufferedBodyView(this, stage, exchange);
+            case REQUEST_TRAILERS, RESPONSE_TRAILERS -> new TrailersView(this, stage, exchange);
+        };
         activeTurn = turn;
         return turn;
     }
@@ -122,25 +127,5 @@ public final class PhaseReply {
         if (metadata != null) {
             metadata.subList(count, metadata.size()).clear();
         }
-    }
-
-    static Value toValue(Object value) {
-        if (value instanceof Value v) {
-            return v;
-        }
-        if (value instanceof String s) {
-            return Value.newBuilder().setStringValue(s).build();
-        }
-        if (value instanceof Number n) {
-            return Value.newBuilder().setNumberValue(n.doubleValue()).build();
-        }
-        if (value instanceof Boolean b) {
-            return Value.newBuilder().setBoolValue(b).build();
-        }
-        if (value instanceof Struct s) {
-            return Value.newBuilder().setStructValue(s).build();
-        }
-        throw new IllegalArgumentException("dynamic metadata values must be String, Number, Boolean, Struct or Value, got "
-                + (value == null ? "null" : value.getClass().getName()));
     }
 }

@@ -5,23 +5,23 @@ import java.util.Objects;
 import java.util.Optional;
 
 import com.google.protobuf.ByteString;
+import com.google.protobuf.Value;
 
-import io.sluice.stage.BodyPhase;
+import io.sluice.stage.Direction;
 import io.sluice.stage.ExchangeContext;
 import io.sluice.stage.Headers;
-import io.sluice.stage.HeadersPhase;
 import io.sluice.stage.ModeOverride;
-import io.sluice.stage.PhaseName;
-import io.sluice.stage.TrailersPhase;
+import io.sluice.stage.Phase;
 
 /**
  * One stage's turn on one message: the phase object it sees, its headers (or trailers) and where its changes
- * started, in one object. Writes after the turn ended (a late callback of a timed-out Uni) fail instead of leaking
- * into another stage's turn or another message.
+ * started, in one object. Each phase has its own subclass, offering what Envoy accepts in that phase's reply and
+ * nothing else. Writes after the turn ended (a late callback of a timed-out Uni) fail instead of leaking into another
+ * stage's turn or another message.
  */
-public final class PhaseView implements HeadersPhase, BodyPhase, TrailersPhase, Headers {
+public abstract sealed class PhaseView implements Phase, Headers permits HeadersView, BodyView, TrailersView {
 
-    private final PhaseReply reply;
+    final PhaseReply reply;
     private final String stage;
     private final ExchangeContext exchange;
     // Where the turn started, to roll back to when the stage fails open.
@@ -70,124 +70,87 @@ public final class PhaseView implements HeadersPhase, BodyPhase, TrailersPhase, 
     }
 
     @Override
-    public void emitMetadata(String namespace, String key, Object value) {
+    public Direction direction() {
+        return reply.phase().direction();
+    }
+
+    @Override
+    public void emitMetadata(String namespace, String key, String value) {
+        emit(namespace, key, Value.newBuilder().setStringValue(Objects.requireNonNull(value, "value")).build());
+    }
+
+    @Override
+    public void emitMetadata(String namespace, String key, double value) {
+        emit(namespace, key, Value.newBuilder().setNumberValue(value).build());
+    }
+
+    @Override
+    public void emitMetadata(String namespace, String key, boolean value) {
+        emit(namespace, key, Value.newBuilder().setBoolValue(value).build());
+    }
+
+    @Override
+    public void emitMetadata(String namespace, String key, Value value) {
+        emit(namespace, key, Objects.requireNonNull(value, "value"));
+    }
+
+    private void emit(String namespace, String key, Value value) {
         Objects.requireNonNull(namespace, "namespace");
         Objects.requireNonNull(key, "key");
-        PhaseReply.MetadataEntry entry = new PhaseReply.MetadataEntry(namespace, key, PhaseReply.toValue(value));
         reply.requireActive(this, "emit dynamic metadata");
-        reply.addMetadata(entry);
+        reply.addMetadata(new PhaseReply.MetadataEntry(namespace, key, value));
     }
 
-    @Override
-    public Headers headers() {
-        PhaseName.Kind kind = reply.phase().kind();
-        if (kind == PhaseName.Kind.BODY && reply.headers() == null) {
-            throw new IllegalStateException("headers() on " + reply.phase().wireName() + ": Envoy has already sent the "
-                    + "headers on; only BUFFERED and BUFFERED_PARTIAL bodies come while Envoy still holds them");
-        }
-        if (kind == PhaseName.Kind.TRAILERS) {
-            throw new IllegalStateException("headers() is not available on " + reply.phase().wireName() + "; use trailers()");
-        }
-        return this;
-    }
-
-    @Override
-    public Headers trailers() {
-        requireKind(PhaseName.Kind.TRAILERS, "trailers()");
-        return this;
-    }
-
-    @Override
-    public boolean endOfStream() {
-        return reply.endOfStream();
-    }
-
-    @Override
-    public boolean lastMessage() {
-        requireKind(PhaseName.Kind.BODY, "lastMessage()");
-        return reply.lastMessage();
-    }
-
-    @Override
-    public void clearRouteCache() {
-        requireKind(PhaseName.Kind.HEADERS, "clearRouteCache()");
-        reply.requireActive(this, "clear the route cache");
-        reply.clearRouteCache = true;
-    }
-
-    @Override
-    public void overrideMode(ModeOverride override) {
-        requireKind(PhaseName.Kind.HEADERS, "overrideMode()");
-        Objects.requireNonNull(override, "override");
-        reply.requireActive(this, "override the processing mode");
-        reply.modeOverride = reply.modeOverride == null ? override : reply.modeOverride.mergedWith(override);
-    }
-
-    @Override
-    public ByteString chunk() {
-        requireKind(PhaseName.Kind.BODY, "chunk()");
-        return reply.chunk;
-    }
-
-    @Override
-    public void replaceChunk(ByteString replacement) {
-        requireKind(PhaseName.Kind.BODY, "replaceChunk()");
-        Objects.requireNonNull(replacement, "replacement");
-        reply.requireActive(this, "replace the body chunk");
-        reply.chunk = replacement;
-    }
-
-    @Override
-    public void clearChunk() {
-        replaceChunk(ByteString.EMPTY);
-    }
-
-    private void requireKind(PhaseName.Kind kind, String method) {
-        if (reply.phase().kind() != kind) {
-            throw new IllegalStateException(method + " is not available on " + reply.phase().wireName());
-        }
-    }
-
-    // The headers (or trailers) of the turn: reads pass through, writes check the turn first.
+    // The headers (or trailers) of the turn, for the phases that offer them: reads pass through, writes check the turn
+    // first. A STREAMED body's view has none, and its type offers none.
 
     @Override
     public Optional<String> get(String name) {
-        return reply.headers().get(name);
+        return map().get(name);
     }
 
     @Override
     public List<String> all(String name) {
-        return reply.headers().all(name);
+        return map().all(name);
     }
 
     @Override
     public Optional<ByteString> raw(String name) {
-        return reply.headers().raw(name);
+        return map().raw(name);
     }
 
     @Override
     public boolean contains(String name) {
-        return reply.headers().contains(name);
+        return map().contains(name);
     }
 
     @Override
     public Headers set(String name, String value) {
         reply.requireActive(this, "set header '" + name + "'");
-        reply.headers().set(name, value);
+        map().set(name, value);
         return this;
     }
 
     @Override
     public Headers append(String name, String value) {
         reply.requireActive(this, "append header '" + name + "'");
-        reply.headers().append(name, value);
+        map().append(name, value);
         return this;
     }
 
     @Override
     public Headers remove(String name) {
         reply.requireActive(this, "remove header '" + name + "'");
-        reply.headers().remove(name);
+        map().remove(name);
         return this;
+    }
+
+    private MutableHeaders map() {
+        MutableHeaders headers = reply.headers();
+        if (headers == null) {
+            throw new IllegalStateException("stage '" + stage + "': " + reply.phase().wireName() + " carries no headers: "
+                    + "Envoy has already sent them on");
+        }
+        return headers;
     }
 }

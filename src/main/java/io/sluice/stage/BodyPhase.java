@@ -2,7 +2,12 @@ package io.sluice.stage;
 
 import com.google.protobuf.ByteString;
 
-/** A request or response body message: one chunk in STREAMED mode, the whole (or partial) body in BUFFERED modes. */
+/**
+ * A request or response body message: one chunk in STREAMED mode, the whole (or partial) body in BUFFERED modes.
+ * While Envoy still holds the message's headers (BUFFERED and BUFFERED_PARTIAL, headers sent) the phase is a
+ * {@link BufferedBodyPhase}, which offers them: {@code if (phase instanceof BufferedBodyPhase buffered)}. The body
+ * mode is the exchange's (a route or a mode override may change it), so no hook can know it in advance.
+ */
 public interface BodyPhase extends Phase {
 
     /** The chunk as earlier stages left it. */
@@ -23,13 +28,4 @@ public interface BodyPhase extends Phase {
 
     /** Empties this chunk. */
     void clearChunk();
-
-    /**
-     * The message's headers, changeable in BUFFERED and BUFFERED_PARTIAL modes, where Envoy still holds them and
-     * applies the body reply's header mutation. In BUFFERED mode Sluice keeps {@code content-length} right when
-     * a stage changes the body.
-     *
-     * @throws IllegalStateException in STREAMED and FULL_DUPLEX_STREAMED modes, where Envoy has sent them on
-     */
-    Headers headers();
 }

@@ -1,6 +1,9 @@
 package io.sluice.stage;
 
-/** Request headers or response headers. */
+/**
+ * Request headers or response headers; what both offer. On the request path the phase is a
+ * {@link RequestHeadersPhase}, which can also ask Envoy to recompute the route.
+ */
 public interface HeadersPhase extends Phase {
 
     /** Mutable view; changes become the reply's header mutation. */
@@ -8,12 +11,6 @@ public interface HeadersPhase extends Phase {
 
     /** True when no body and no trailers follow in this direction. */
     boolean endOfStream();
-
-    /**
-     * Asks Envoy to recompute the route after the header mutation (request direction only; Envoy ignores it
-     * when the reply carries no header mutation, and its {@code route_cache_action} may forbid it).
-     */
-    void clearRouteCache();
 
     /**
      * Asks Envoy to change what it sends next. Envoy honours it only with {@code allow_mode_override: true};

@@ -1,13 +1,26 @@
 package io.sluice.stage;
 
-/** What every phase offers a stage: the exchange it belongs to, and dynamic metadata to emit. */
+import com.google.protobuf.Value;
+
+/**
+ * What every phase offers a stage: the exchange it belongs to, the direction it travels, and dynamic metadata to
+ * emit. Envoy keeps only the namespaces listed in its {@code metadata_options.receiving_namespaces}; a value
+ * emitted twice under the same namespace and key is the last one.
+ */
 public interface Phase {
 
     ExchangeContext exchange();
 
-    /**
-     * Emits {@code key: value} under {@code namespace} in the reply's {@code dynamic_metadata}. Envoy keeps only
-     * namespaces listed in its {@code metadata_options.receiving_namespaces}. Values: String, Number, Boolean.
-     */
-    void emitMetadata(String namespace, String key, Object value);
+    /** The path this message travels: lets one hook for both directions ({@link Stage#onHeaders}...) tell them apart. */
+    Direction direction();
+
+    void emitMetadata(String namespace, String key, String value);
+
+    /** Dynamic metadata numbers are doubles on the wire, as in JSON. */
+    void emitMetadata(String namespace, String key, double value);
+
+    void emitMetadata(String namespace, String key, boolean value);
+
+    /** Any other value: a {@code Struct} ({@code Value.newBuilder().setStructValue(...)}), a list, a null. */
+    void emitMetadata(String namespace, String key, Value value);
 }

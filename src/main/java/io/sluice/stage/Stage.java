@@ -11,32 +11,49 @@ import io.smallrye.mutiny.Uni;
  * phases in reverse order, as Envoy runs its own filter chain. Every hook returns a {@link Uni}: never block,
  * and answer well inside Envoy's {@code message_timeout} (200 ms by default) — {@link #policy()} bounds it.
  * <p>
- * Hooks not overridden let the message through untouched. One stage instance serves every exchange:
- * keep per-exchange data in {@link ExchangeContext#put}, not in fields.
+ * Override either a direction's hook ({@code onRequestBody}) or the hook of both directions ({@code onBody}), to
+ * which the direction's hooks default; a stage that overrides neither for a phase is never called for it, and
+ * its message goes through untouched. One stage instance serves every exchange: keep per-exchange data in
+ * {@link ExchangeContext#put}, not in fields.
  */
 public interface Stage {
 
-    default Uni<Outcome> onRequestHeaders(HeadersPhase phase) {
-        return Outcome.proceed();
+    default Uni<Outcome> onRequestHeaders(RequestHeadersPhase phase) {
+        return onHeaders(phase);
     }
 
     default Uni<Outcome> onResponseHeaders(HeadersPhase phase) {
+        return onHeaders(phase);
+    }
+
+    /** Both directions' headers, for a stage that treats them alike ({@link Phase#direction()} tells which). */
+    default Uni<Outcome> onHeaders(HeadersPhase phase) {
         return Outcome.proceed();
     }
 
     default Uni<Outcome> onRequestBody(BodyPhase phase) {
-        return Outcome.proceed();
+        return onBody(phase);
     }
 
     default Uni<Outcome> onResponseBody(BodyPhase phase) {
+        return onBody(phase);
+    }
+
+    /** Both directions' body messages, for a stage that treats them alike. */
+    default Uni<Outcome> onBody(BodyPhase phase) {
         return Outcome.proceed();
     }
 
     default Uni<Outcome> onRequestTrailers(TrailersPhase phase) {
-        return Outcome.proceed();
+        return onTrailers(phase);
     }
 
     default Uni<Outcome> onResponseTrailers(TrailersPhase phase) {
+        return onTrailers(phase);
+    }
+
+    /** Both directions' trailers, for a stage that treats them alike. */
+    default Uni<Outcome> onTrailers(TrailersPhase phase) {
         return Outcome.proceed();
     }
 

@@ -8,11 +8,14 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
 
+import com.google.protobuf.ByteString;
+
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.common.annotation.Identifier;
 import io.smallrye.mutiny.Uni;
 import io.sluice.stage.BodyPhase;
+import io.sluice.stage.Direction;
 import io.sluice.stage.ExchangeContext;
 import io.sluice.stage.Outcome;
 import io.sluice.stage.Stage;
@@ -28,7 +31,8 @@ import io.sluice.stage.StagePolicy;
 public class BodyAuditStage implements Stage {
 
     private static final Logger AUDIT = Logger.getLogger("io.sluice.audit");
-    private static final ExchangeContext.Key<Digests> DIGESTS = ExchangeContext.Key.of("body-audit", Digests.class);
+    private static final ExchangeContext.Key<Digest> REQUEST = ExchangeContext.Key.of("body-audit.request", Digest.class);
+    private static final ExchangeContext.Key<Digest> RESPONSE = ExchangeContext.Key.of("body-audit.response", Digest.class);
 
     private final DistributionSummary requestBytes;
     private final DistributionSummary responseBytes;
@@ -43,25 +47,15 @@ public class BodyAuditStage implements Stage {
     }
 
     @Override
-    public Uni<Outcome> onRequestBody(BodyPhase phase) {
-        return record(phase, 0, "request", requestBytes);
-    }
-
-    @Override
-    public Uni<Outcome> onResponseBody(BodyPhase phase) {
-        return record(phase, 1, "response", responseBytes);
-    }
-
-    private static Uni<Outcome> record(BodyPhase phase, int direction, String name, DistributionSummary sizes) {
+    public Uni<Outcome> onBody(BodyPhase phase) {
+        Direction direction = phase.direction();
         ExchangeContext exchange = phase.exchange();
-        Digests digests = exchange.computeIfAbsent(DIGESTS, Digests::new);
-        MessageDigest digest = digests.sha256[direction];
-        phase.chunk().asReadOnlyByteBufferList().forEach(digest::update);
-        digests.bytes[direction] += phase.chunk().size();
+        Digest digest = exchange.computeIfAbsent(direction == Direction.REQUEST ? REQUEST : RESPONSE, Digest::new);
+        digest.update(phase.chunk());
         if (phase.endOfStream()) {
-            sizes.record(digests.bytes[direction]);
-            AUDIT.infof("[%s] %s body %s %d bytes sha256=%s", exchange.id(), name,
-                    exchange.path().orElse("-"), digests.bytes[direction], HexFormat.of().formatHex(digest.digest()));
+            (direction == Direction.REQUEST ? requestBytes : responseBytes).record(digest.bytes);
+            AUDIT.infof("[%s] %s body %s %d bytes sha256=%s", exchange.id(), direction.wireName(),
+                    exchange.path().orElse("-"), digest.bytes, HexFormat.of().formatHex(digest.sha256.digest()));
         }
         return Outcome.proceed();
     }
@@ -72,16 +66,22 @@ public class BodyAuditStage implements Stage {
         return StagePolicy.of(java.time.Duration.ofMillis(150), StagePolicy.OnFailure.FAIL_OPEN, 503);
     }
 
-    static final class Digests {
-        final MessageDigest[] sha256 = { sha256(), sha256() };
-        final long[] bytes = new long[2];
+    /** One direction's body so far. */
+    static final class Digest {
+        final MessageDigest sha256;
+        long bytes;
 
-        private static MessageDigest sha256() {
+        Digest() {
             try {
-                return MessageDigest.getInstance("SHA-256");
+                sha256 = MessageDigest.getInstance("SHA-256");
             } catch (NoSuchAlgorithmException e) {
                 throw new IllegalStateException("the JVM has no SHA-256", e);
             }
+        }
+
+        void update(ByteString chunk) {
+            chunk.asReadOnlyByteBufferList().forEach(sha256::update);
+            bytes += chunk.size();
         }
     }
 }

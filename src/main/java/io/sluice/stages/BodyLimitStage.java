@@ -5,6 +5,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import io.smallrye.common.annotation.Identifier;
 import io.smallrye.mutiny.Uni;
 import io.sluice.stage.BodyPhase;
+import io.sluice.stage.Direction;
 import io.sluice.stage.ExchangeContext;
 import io.sluice.stage.ImmediateReply;
 import io.sluice.stage.Outcome;
@@ -20,6 +21,7 @@ import io.sluice.stage.StagePolicy;
 @Identifier("body-limit")
 public class BodyLimitStage implements Stage {
 
+    /** Body bytes seen so far, indexed by {@link Direction#ordinal()}. */
     private static final ExchangeContext.Key<long[]> SEEN = ExchangeContext.Key.of("body-limit.seen", long[].class);
 
     private final BodyLimitConfig config;
@@ -29,25 +31,19 @@ public class BodyLimitStage implements Stage {
     }
 
     @Override
-    public Uni<Outcome> onRequestBody(BodyPhase phase) {
-        return count(phase, 0, config.maxRequestBytes(), config.requestStatus(), "request");
-    }
-
-    @Override
-    public Uni<Outcome> onResponseBody(BodyPhase phase) {
-        return count(phase, 1, config.maxResponseBytes(), config.responseStatus(), "response");
-    }
-
-    private static Uni<Outcome> count(BodyPhase phase, int direction, long limit, int status, String what) {
+    public Uni<Outcome> onBody(BodyPhase phase) {
+        Direction direction = phase.direction();
         long[] seen = phase.exchange().computeIfAbsent(SEEN, () -> new long[2]);
-        seen[direction] += phase.chunk().size();
-        if (seen[direction] <= limit) {
+        seen[direction.ordinal()] += phase.chunk().size();
+        boolean request = direction == Direction.REQUEST;
+        long limit = request ? config.maxRequestBytes() : config.maxResponseBytes();
+        if (seen[direction.ordinal()] <= limit) {
             return Outcome.proceed();
         }
-        return Outcome.respond(ImmediateReply.status(status)
+        return Outcome.respond(ImmediateReply.status(request ? config.requestStatus() : config.responseStatus())
                 .header("content-type", "text/plain")
-                .body(what + " body exceeds " + limit + " bytes\n")
-                .details("sluice_" + what + "_body_too_large")
+                .body(direction.wireName() + " body exceeds " + limit + " bytes\n")
+                .details("sluice_" + direction.wireName() + "_body_too_large")
                 .build());
     }
 

@@ -4,9 +4,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import io.smallrye.common.annotation.Identifier;
 import io.smallrye.mutiny.Uni;
-import io.sluice.stage.HeadersPhase;
 import io.sluice.stage.ImmediateReply;
 import io.sluice.stage.Outcome;
+import io.sluice.stage.RequestHeadersPhase;
 import io.sluice.stage.Stage;
 import io.sluice.stage.StagePolicy;
 
@@ -27,7 +27,7 @@ public class DenyStage implements Stage {
     }
 
     @Override
-    public Uni<Outcome> onRequestHeaders(HeadersPhase phase) {
+    public Uni<Outcome> onRequestHeaders(RequestHeadersPhase phase) {
         boolean matches = config.pathPrefixes()
                 .map(prefixes -> phase.exchange().path().map(path -> prefixes.stream().anyMatch(path::startsWith)).orElse(false))
                 .orElse(true);

@@ -8,6 +8,7 @@ import io.sluice.stage.ExchangeContext;
 import io.sluice.stage.Headers;
 import io.sluice.stage.HeadersPhase;
 import io.sluice.stage.Outcome;
+import io.sluice.stage.RequestHeadersPhase;
 import io.sluice.stage.Stage;
 import io.sluice.stage.StagePolicy;
 
@@ -28,7 +29,7 @@ public class EnvoyGatewayDemoStage implements Stage {
     }
 
     @Override
-    public Uni<Outcome> onRequestHeaders(HeadersPhase phase) {
+    public Uni<Outcome> onRequestHeaders(RequestHeadersPhase phase) {
         Headers headers = phase.headers();
         ExchangeContext exchange = phase.exchange();
         headers.set("x-request-ext-processed", "true");

@@ -5,6 +5,7 @@ import java.util.Set;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import io.sluice.stage.Direction;
 import io.sluice.stage.StagePolicy;
 
 /**
@@ -22,7 +23,7 @@ public interface JsonRedactConfig extends StagePolicy {
     String mask();
 
     @WithDefault("request,response")
-    Set<String> directions();
+    Set<Direction> directions();
 
     /**
      * A streamed JSON body is held until its end (JSON cannot be redacted piecewise); a longer one is answered

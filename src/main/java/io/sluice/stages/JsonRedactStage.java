@@ -12,6 +12,7 @@ import com.google.protobuf.ByteString;
 import io.smallrye.common.annotation.Identifier;
 import io.smallrye.mutiny.Uni;
 import io.sluice.stage.BodyPhase;
+import io.sluice.stage.Direction;
 import io.sluice.stage.ExchangeContext;
 import io.sluice.stage.HeadersPhase;
 import io.sluice.stage.ImmediateReply;
@@ -41,32 +42,22 @@ public class JsonRedactStage implements Stage {
     }
 
     @Override
-    public Uni<Outcome> onRequestHeaders(HeadersPhase phase) {
-        return arm(phase, "request", REQUEST);
-    }
-
-    @Override
-    public Uni<Outcome> onResponseHeaders(HeadersPhase phase) {
-        return arm(phase, "response", RESPONSE);
-    }
-
-    @Override
-    public Uni<Outcome> onRequestBody(BodyPhase phase) {
-        return redact(phase, REQUEST, 413);
-    }
-
-    @Override
-    public Uni<Outcome> onResponseBody(BodyPhase phase) {
-        return redact(phase, RESPONSE, 502);
-    }
-
-    private Uni<Outcome> arm(HeadersPhase phase, String direction, ExchangeContext.Key<Held> key) {
+    public Uni<Outcome> onHeaders(HeadersPhase phase) {
         String type = phase.headers().get("content-type").orElse("").toLowerCase(Locale.ROOT);
         boolean json = type.startsWith("application/json") || type.contains("+json");
-        if (json && config.directions().contains(direction)) {
-            phase.exchange().put(key, new Held());
+        if (json && config.directions().contains(phase.direction())) {
+            phase.exchange().put(held(phase.direction()), new Held());
         }
         return Outcome.proceed();
+    }
+
+    @Override
+    public Uni<Outcome> onBody(BodyPhase phase) {
+        return redact(phase, held(phase.direction()), phase.direction() == Direction.REQUEST ? 413 : 502);
+    }
+
+    private static ExchangeContext.Key<Held> held(Direction direction) {
+        return direction == Direction.REQUEST ? REQUEST : RESPONSE;
     }
 
     private Uni<Outcome> redact(BodyPhase phase, ExchangeContext.Key<Held> key, int tooLargeStatus) {

@@ -6,6 +6,7 @@ import java.util.Set;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import io.sluice.stage.Direction;
 import io.sluice.stage.StagePolicy;
 
 /**
@@ -19,7 +20,7 @@ public interface TextReplaceConfig extends StagePolicy {
 
     /** Which bodies: {@code request}, {@code response} or both. */
     @WithDefault("response")
-    Set<String> directions();
+    Set<Direction> directions();
 
     /** Content types (prefixes, case-insensitive) whose bodies are rewritten; others pass untouched. */
     @WithDefault("text/,application/json,application/xml,application/javascript")

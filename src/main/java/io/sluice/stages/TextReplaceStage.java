@@ -12,6 +12,7 @@ import io.smallrye.common.annotation.Identifier;
 import io.smallrye.mutiny.Uni;
 import io.sluice.stage.BodyPhase;
 import io.sluice.stage.CarryOver;
+import io.sluice.stage.Direction;
 import io.sluice.stage.ExchangeContext;
 import io.sluice.stage.HeadersPhase;
 import io.sluice.stage.Outcome;
@@ -39,37 +40,24 @@ public class TextReplaceStage implements Stage {
     }
 
     @Override
-    public Uni<Outcome> onRequestHeaders(HeadersPhase phase) {
-        return arm(phase, "request", REQUEST);
-    }
-
-    @Override
-    public Uni<Outcome> onResponseHeaders(HeadersPhase phase) {
-        return arm(phase, "response", RESPONSE);
-    }
-
-    @Override
-    public Uni<Outcome> onRequestBody(BodyPhase phase) {
-        return rewrite(phase, REQUEST);
-    }
-
-    @Override
-    public Uni<Outcome> onResponseBody(BodyPhase phase) {
-        return rewrite(phase, RESPONSE);
-    }
-
-    private Uni<Outcome> arm(HeadersPhase phase, String direction, ExchangeContext.Key<Rewriters> key) {
+    public Uni<Outcome> onHeaders(HeadersPhase phase) {
         String type = phase.headers().get("content-type").orElse("").toLowerCase(Locale.ROOT);
         boolean text = config.contentTypes().stream().anyMatch(p -> type.startsWith(p.toLowerCase(Locale.ROOT)));
-        if (text && config.directions().contains(direction) && !rules.isEmpty()) {
-            phase.exchange().put(key, new Rewriters(rules));
+        if (text && config.directions().contains(phase.direction()) && !rules.isEmpty()) {
+            phase.exchange().put(rewriters(phase.direction()), new Rewriters(rules));
         }
         return Outcome.proceed();
     }
 
-    private static Uni<Outcome> rewrite(BodyPhase phase, ExchangeContext.Key<Rewriters> key) {
-        phase.exchange().get(key).ifPresent(rewriters -> phase.replaceChunk(rewriters.push(phase.chunk(), phase.lastMessage())));
+    @Override
+    public Uni<Outcome> onBody(BodyPhase phase) {
+        phase.exchange().get(rewriters(phase.direction()))
+                .ifPresent(rewriters -> phase.replaceChunk(rewriters.push(phase.chunk(), phase.lastMessage())));
         return Outcome.proceed();
+    }
+
+    private static ExchangeContext.Key<Rewriters> rewriters(Direction direction) {
+        return direction == Direction.REQUEST ? REQUEST : RESPONSE;
     }
 
     @Override

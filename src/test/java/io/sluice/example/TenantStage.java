@@ -4,9 +4,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import io.smallrye.common.annotation.Identifier;
 import io.smallrye.mutiny.Uni;
-import io.sluice.stage.HeadersPhase;
 import io.sluice.stage.ImmediateReply;
 import io.sluice.stage.Outcome;
+import io.sluice.stage.RequestHeadersPhase;
 import io.sluice.stage.Stage;
 import io.sluice.stage.StagePolicy;
 
@@ -22,7 +22,7 @@ public class TenantStage implements Stage {
     }
 
     @Override
-    public Uni<Outcome> onRequestHeaders(HeadersPhase phase) {
+    public Uni<Outcome> onRequestHeaders(RequestHeadersPhase phase) {
         String tenant = phase.headers().get("x-tenant").orElse("");
         if (!config.allowed().contains(tenant)) {
             return Outcome.respond(ImmediateReply.status(403)

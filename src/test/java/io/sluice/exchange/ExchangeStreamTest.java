@@ -32,8 +32,8 @@ import io.sluice.pipeline.BoundStage;
 import io.sluice.pipeline.PhaseRunner;
 import io.sluice.pipeline.Pipeline;
 import io.sluice.stage.BodyPhase;
-import io.sluice.stage.HeadersPhase;
 import io.sluice.stage.Outcome;
+import io.sluice.stage.RequestHeadersPhase;
 import io.sluice.stage.Stage;
 import io.sluice.stage.StagePolicy;
 
@@ -55,7 +55,7 @@ class ExchangeStreamTest {
         final AtomicInteger cancelled = new AtomicInteger();
 
         @Override
-        public Uni<Outcome> onRequestHeaders(HeadersPhase phase) {
+        public Uni<Outcome> onRequestHeaders(RequestHeadersPhase phase) {
             phase.headers().set("x-seen", "headers");
             return Outcome.proceed();
         }
@@ -141,7 +141,7 @@ class ExchangeStreamTest {
         List<String> events = new CopyOnWriteArrayList<>();
         Stage never = new Stage() {
             @Override
-            public Uni<Outcome> onRequestHeaders(HeadersPhase phase) {
+            public Uni<Outcome> onRequestHeaders(RequestHeadersPhase phase) {
                 called.countDown();
                 return Uni.createFrom().<Outcome>nothing().onCancellation().invoke(() -> events.add("cancelled"));
             }

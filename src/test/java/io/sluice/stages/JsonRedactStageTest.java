@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 
 import io.envoyproxy.envoy.extensions.filters.http.ext_proc.v3.ProcessingMode.BodySendMode;
 import io.envoyproxy.envoy.service.ext_proc.v3.ProcessingResponse;
+import io.sluice.stage.Direction;
 import io.sluice.testing.StageTestKit;
 
 class JsonRedactStageTest {
@@ -28,8 +29,8 @@ class JsonRedactStageTest {
                 return "***";
             }
 
-            public Set<String> directions() {
-                return Set.of("request", "response");
+            public Set<Direction> directions() {
+                return Set.of(Direction.REQUEST, Direction.RESPONSE);
             }
 
             public int maxBodyBytes() {

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 
 import io.envoyproxy.envoy.extensions.filters.http.ext_proc.v3.ProcessingMode.BodySendMode;
 import io.envoyproxy.envoy.service.ext_proc.v3.ProcessingResponse;
+import io.sluice.stage.Direction;
 import io.sluice.testing.StageTestKit;
 
 class TextReplaceStageTest {
@@ -25,8 +26,8 @@ class TextReplaceStageTest {
                 return List.of(TextRewritePropertiesTest.rule("secret", null, "[x]"));
             }
 
-            public Set<String> directions() {
-                return Set.of("request");
+            public Set<Direction> directions() {
+                return Set.of(Direction.REQUEST);
             }
 
             public List<String> contentTypes() {

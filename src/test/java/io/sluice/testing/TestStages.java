@@ -23,6 +23,7 @@ import io.sluice.stage.ExchangeContext;
 import io.sluice.stage.HeadersPhase;
 import io.sluice.stage.ModeOverride;
 import io.sluice.stage.Outcome;
+import io.sluice.stage.RequestHeadersPhase;
 import io.sluice.stage.Stage;
 import io.sluice.stage.StagePolicy;
 
@@ -83,7 +84,7 @@ public final class TestStages {
     @Identifier("thread-probe")
     public static class ThreadProbe implements Stage {
         @Override
-        public Uni<Outcome> onRequestHeaders(HeadersPhase phase) {
+        public Uni<Outcome> onRequestHeaders(RequestHeadersPhase phase) {
             phase.headers().set("x-sluice-thread", Thread.currentThread().getName());
             return Outcome.proceed();
         }
@@ -94,16 +95,7 @@ public final class TestStages {
     @Identifier("upper-body")
     public static class UpperBody implements Stage {
         @Override
-        public Uni<Outcome> onRequestBody(BodyPhase phase) {
-            return upper(phase);
-        }
-
-        @Override
-        public Uni<Outcome> onResponseBody(BodyPhase phase) {
-            return upper(phase);
-        }
-
-        private static Uni<Outcome> upper(BodyPhase phase) {
+        public Uni<Outcome> onBody(BodyPhase phase) {
             phase.replaceChunk(ByteString.copyFromUtf8(phase.chunk().toStringUtf8().toUpperCase(Locale.ROOT)));
             return Outcome.proceed();
         }
@@ -114,7 +106,7 @@ public final class TestStages {
     @Identifier("stream-request-body")
     public static class StreamRequestBody implements Stage {
         @Override
-        public Uni<Outcome> onRequestHeaders(HeadersPhase phase) {
+        public Uni<Outcome> onRequestHeaders(RequestHeadersPhase phase) {
             phase.overrideMode(ModeOverride.none().withRequestBody(BodySendMode.STREAMED));
             return Outcome.proceed();
         }
@@ -125,7 +117,7 @@ public final class TestStages {
     @Identifier("boom-open")
     public static class BoomOpen implements Stage {
         @Override
-        public Uni<Outcome> onRequestHeaders(HeadersPhase phase) {
+        public Uni<Outcome> onRequestHeaders(RequestHeadersPhase phase) {
             phase.headers().set("x-boom", "should-be-rolled-back");
             phase.emitMetadata("boom", "k", "v");
             return Uni.createFrom().failure(new IllegalStateException("boom"));
@@ -141,7 +133,7 @@ public final class TestStages {
     @Identifier("boom-respond")
     public static class BoomRespond implements Stage {
         @Override
-        public Uni<Outcome> onRequestHeaders(HeadersPhase phase) {
+        public Uni<Outcome> onRequestHeaders(RequestHeadersPhase phase) {
             throw new IllegalStateException("boom");
         }
 
@@ -155,7 +147,7 @@ public final class TestStages {
     @Identifier("boom-grpc")
     public static class BoomGrpc implements Stage {
         @Override
-        public Uni<Outcome> onRequestHeaders(HeadersPhase phase) {
+        public Uni<Outcome> onRequestHeaders(RequestHeadersPhase phase) {
             return Uni.createFrom().failure(new IllegalStateException("boom"));
         }
     }
@@ -167,7 +159,7 @@ public final class TestStages {
         public static final AtomicInteger LATE_WRITES_REJECTED = new AtomicInteger();
 
         @Override
-        public Uni<Outcome> onRequestHeaders(HeadersPhase phase) {
+        public Uni<Outcome> onRequestHeaders(RequestHeadersPhase phase) {
             // A late callback, long after the 50 ms timeout: the write must be refused, not leak into the reply.
             Infrastructure.getDefaultWorkerPool().schedule(() -> {
                 try {
@@ -201,7 +193,7 @@ public final class TestStages {
         }
 
         @Override
-        public Uni<Outcome> onRequestHeaders(HeadersPhase phase) {
+        public Uni<Outcome> onRequestHeaders(RequestHeadersPhase phase) {
             ExchangeContext exchange = phase.exchange();
             SEEN.computeIfAbsent(exchange.pipeline() + " " + exchange.authority().orElse("") + " " + exchange.path().orElse(""),
                     k -> new CopyOnWriteArrayList<>()).add(exchange.warmUp());
@@ -221,7 +213,7 @@ public final class TestStages {
         static final ExchangeContext.Key<String> METHOD = ExchangeContext.Key.of("method", String.class);
 
         @Override
-        public Uni<Outcome> onRequestHeaders(HeadersPhase phase) {
+        public Uni<Outcome> onRequestHeaders(RequestHeadersPhase phase) {
             phase.exchange().put(METHOD, phase.exchange().method().orElse("?") + " " + phase.exchange().path().orElse("?"));
             return Outcome.proceed();
         }
@@ -239,7 +231,7 @@ public final class TestStages {
     @Identifier("order-probe")
     public static class OrderProbe implements Stage {
         @Override
-        public Uni<Outcome> onRequestHeaders(HeadersPhase phase) {
+        public Uni<Outcome> onRequestHeaders(RequestHeadersPhase phase) {
             phase.headers().append("x-order", "order-probe");
             return Outcome.proceed();
         }
@@ -251,12 +243,15 @@ public final class TestStages {
         }
     }
 
-    /** Rewrites the path and asks Envoy to recompute the route; on the response path Envoy would ignore it. */
+    /**
+     * Rewrites the path and asks Envoy to recompute the route; on the response path, where Envoy would ignore it, the
+     * phase does not offer it.
+     */
     @ApplicationScoped
     @Identifier("reroute")
     public static class Reroute implements Stage {
         @Override
-        public Uni<Outcome> onRequestHeaders(HeadersPhase phase) {
+        public Uni<Outcome> onRequestHeaders(RequestHeadersPhase phase) {
             phase.headers().set(":path", "/elsewhere");
             phase.clearRouteCache();
             return Outcome.proceed();
@@ -265,7 +260,9 @@ public final class TestStages {
         @Override
         public Uni<Outcome> onResponseHeaders(HeadersPhase phase) {
             phase.headers().set("x-rerouted", "yes");
-            phase.clearRouteCache();
+            if (phase instanceof RequestHeadersPhase request) {
+                request.clearRouteCache();
+            }
             return Outcome.proceed();
         }
     }
@@ -277,16 +274,7 @@ public final class TestStages {
         public static final String SUFFIX = "+grown-by-sluice";
 
         @Override
-        public Uni<Outcome> onRequestBody(BodyPhase phase) {
-            return grow(phase);
-        }
-
-        @Override
-        public Uni<Outcome> onResponseBody(BodyPhase phase) {
-            return grow(phase);
-        }
-
-        private static Uni<Outcome> grow(BodyPhase phase) {
+        public Uni<Outcome> onBody(BodyPhase phase) {
             if (phase.endOfStream()) {
                 phase.replaceChunk(phase.chunk().concat(ByteString.copyFromUtf8(SUFFIX)));
             }
