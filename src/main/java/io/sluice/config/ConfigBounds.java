@@ -18,11 +18,35 @@ import org.eclipse.microprofile.config.Config;
  */
 public final class ConfigBounds {
 
-    /** One key, its bound, and why a value outside it cannot work, where the bound alone does not say. */
+    /**
+     * One key, its bound, and why a value outside it cannot work, where the bound alone does not say. A {@code *} segment
+     * stands for any one name (a stage's), and the bound holds for each key set under it.
+     */
     public record KeyBound(String key, Bound bound, String why) {
 
-        Violation violation(String value) {
-            return new Violation(key, key + "=" + value + " " + bound.describe() + (why.isEmpty() ? "" : " (" + why + ")"));
+        Violation violation(String concreteKey, String value) {
+            return new Violation(concreteKey, concreteKey + "=" + value + " " + bound.describe()
+                    + (why.isEmpty() ? "" : " (" + why + ")"));
+        }
+
+        /** The keys of {@code config} this entry bounds: itself, or every key set that fits its {@code *} segment. */
+        List<String> keysIn(Config config) {
+            int star = key.indexOf(".*.");
+            if (star < 0) {
+                return List.of(key);
+            }
+            String before = key.substring(0, star + 1);
+            String after = key.substring(star + 2);
+            List<String> keys = new ArrayList<>();
+            for (String name : config.getPropertyNames()) {
+                if (name.startsWith(before) && name.endsWith(after) && name.length() > before.length() + after.length()) {
+                    String segment = name.substring(before.length(), name.length() - after.length());
+                    if (!segment.contains(".") || (segment.startsWith("\"") && segment.endsWith("\""))) {
+                        keys.add(name);
+                    }
+                }
+            }
+            return keys;
         }
     }
 
@@ -32,9 +56,6 @@ public final class ConfigBounds {
 
     /** Immediate responses: Envoy turns a status below 200 into 200. */
     private static final Bound HTTP_STATUS = between(200, 599);
-
-    /** Stages whose config mapping extends {@code StagePolicy}: each has a timeout and a failure status. */
-    static final List<String> POLICY_STAGES = List.of("eg-demo", "deny", "body-limit", "text-replace", "json-redact");
 
     public static final List<KeyBound> KEYS = keys();
 
@@ -80,8 +101,6 @@ public final class ConfigBounds {
                 key("sluice.stage.body-limit.response-status", HTTP_STATUS, ""),
                 key("sluice.stage.text-replace.max-match-bytes", atLeast(1), ""),
                 key("sluice.stage.json-redact.max-body-bytes", atLeast(1), ""),
-                key("sluice.stage.enrichment.timeout", positive(), ""),
-                key("sluice.stage.enrichment.failure-status", HTTP_STATUS, ""),
                 key("sluice.stage.enrichment.circuit-breaker.request-volume-threshold", atLeast(1), ""),
                 key("sluice.stage.enrichment.circuit-breaker.failure-ratio", fraction(), ""),
                 key("sluice.stage.enrichment.circuit-breaker.delay", notNegative(), ""),
@@ -89,10 +108,9 @@ public final class ConfigBounds {
                 key("sluice.stage.enrichment.bulkhead.max-concurrent", atLeast(1), ""),
                 key("sluice.stage.enrichment.bulkhead.queue", atLeast(1), ""),
                 key("sluice.stage.enrichment.cache.ttl", positive(), "sluice.stage.enrichment.cache.enabled=false turns the cache off")));
-        for (String stage : POLICY_STAGES) {
-            keys.add(key("sluice.stage." + stage + ".timeout", positive(), ""));
-            keys.add(key("sluice.stage." + stage + ".failure-status", HTTP_STATUS, ""));
-        }
+        // Every stage's policy (StagePolicyKeys), whichever stage it is.
+        keys.add(key("sluice.stage.*.timeout", positive(), ""));
+        keys.add(key("sluice.stage.*.failure-status", HTTP_STATUS, ""));
         return List.copyOf(keys);
     }
 
@@ -104,8 +122,10 @@ public final class ConfigBounds {
     public static List<Violation> violations(Config config) {
         List<Violation> violations = new ArrayList<>();
         for (KeyBound key : KEYS) {
-            if (!key.bound().holds(config, key.key())) {
-                violations.add(key.violation(config.getConfigValue(key.key()).getValue()));
+            for (String concrete : key.keysIn(config)) {
+                if (!key.bound().holds(config, concrete)) {
+                    violations.add(key.violation(concrete, config.getConfigValue(concrete).getValue()));
+                }
             }
         }
         return violations;

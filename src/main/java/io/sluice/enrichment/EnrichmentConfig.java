@@ -2,7 +2,6 @@ package io.sluice.enrichment;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 import io.smallrye.config.ConfigMapping;
@@ -10,9 +9,11 @@ import io.smallrye.config.WithDefault;
 import io.sluice.stage.Direction;
 
 /**
- * {@code sluice.stage.enrichment.*}: where the enrichment service is, what Sluice tells it, how long it may take,
- * and what happens when it cannot answer. Checked at start-up by {@link EnrichmentSettings} when a pipeline uses
- * the stage.
+ * {@code sluice.stage.enrichment.*}: where the enrichment service is, what Sluice tells it, and what a failure to
+ * answer adds to the request. How long it may take and what a failure becomes are the stage's policy, as for every
+ * stage ({@code timeout}, {@code on-failure}, {@code failure-status}, {@code pipeline-on-failure.<pipeline>}: see
+ * {@link io.sluice.stage.StagePolicies}). Checked at start-up by {@link EnrichmentService} when a pipeline uses the
+ * stage.
  */
 @ConfigMapping(prefix = "sluice.stage.enrichment")
 public interface EnrichmentConfig {
@@ -38,13 +39,6 @@ public interface EnrichmentConfig {
         }
     }
 
-    enum OnFailure {
-        /** Carry on without enrichment, with {@link #markerHeader()} on the request, counted and logged. */
-        FAIL_OPEN,
-        /** Answer the client with {@link #failureStatus()} and {@code details} naming the reason. */
-        FAIL_CLOSED
-    }
-
     @WithDefault("http")
     Transport transport();
 
@@ -58,31 +52,13 @@ public interface EnrichmentConfig {
     @WithDefault("request-headers")
     When phase();
 
-    /**
-     * The whole call, queueing in the bulkhead included. Must fit inside Envoy's {@code message_timeout}
-     * ({@code sluice.exchange.envoy-message-timeout}), or Envoy must allow an {@code override_message_timeout}
-     * ({@code sluice.exchange.max-message-timeout}).
-     */
-    @WithDefault("150ms")
-    Duration timeout();
-
     /** Request headers sent to the service (as Envoy sent them), besides method, path and authority. */
     Optional<List<String>> sendHeaders();
 
     /** Envoy attributes sent to the service (e.g. {@code xds.route_name}, {@code source.address}). */
     Optional<List<String>> sendAttributes();
 
-    @WithDefault("fail-open")
-    OnFailure onFailure();
-
-    /** Per-pipeline override of {@link #onFailure()}: {@code sluice.stage.enrichment.pipeline-on-failure.<pipeline>}. */
-    Map<String, OnFailure> pipelineOnFailure();
-
-    /** Status of the immediate response when failing closed. */
-    @WithDefault("503")
-    int failureStatus();
-
-    /** Header added to the request when failing open, so the upstream knows enrichment is missing. */
+    /** Header added to the request when the stage fails open, so the upstream knows enrichment is missing. */
     @WithDefault("x-enrichment")
     String markerHeader();
 

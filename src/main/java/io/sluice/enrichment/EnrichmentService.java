@@ -21,6 +21,8 @@ import io.smallrye.faulttolerance.api.TypedGuard;
 import io.smallrye.mutiny.Uni;
 import io.sluice.config.SluiceConfig;
 import io.sluice.stage.ExchangeContext;
+import io.sluice.stage.StagePolicies;
+import io.sluice.stage.StagePolicyKeys;
 
 /**
  * The enrichment call as the stage makes it: the configured transport behind SmallRye Fault Tolerance (timeout,
@@ -32,7 +34,10 @@ public class EnrichmentService {
 
     /** Also the circuit breaker's name, for {@code CircuitBreakerMaintenance}. */
     public static final String NAME = "sluice-enrichment";
-    /** On top of the call's timeout, so that the guard's timeout, not the stage's, decides. */
+    /**
+     * What the stage keeps of its timeout ({@code sluice.stage.enrichment.timeout}) beyond the call's: so that the call's
+     * own timeout, counted as such and answered by the stage's policy, fires before the pipeline's backstop.
+     */
     static final Duration STAGE_SLACK = Duration.ofMillis(25);
 
     /** One answer, and whether the cache gave it. */
@@ -46,28 +51,22 @@ public class EnrichmentService {
     private final TypedGuard<Uni<EnrichmentAnswer>> guard;
     private final List<String> keyFacts;
 
-    public EnrichmentService(EnrichmentConfig config, SluiceConfig sluice, EnrichmentMetrics metrics,
-            @CacheName(NAME) Cache cache) {
+    public EnrichmentService(EnrichmentConfig config, SluiceConfig sluice, StagePolicyKeys policies,
+            EnrichmentMetrics metrics, @CacheName(NAME) Cache cache) {
         this.config = config;
         this.metrics = metrics;
         this.cache = cache;
-        checkTimeout(config, sluice);
+        Duration callTimeout = callTimeout(StagePolicies.of(policies, EnrichmentStage.NAME).timeout(), sluice);
         this.keyFacts = checkKeyFacts(config.cache().key());
-        config.pipelineOnFailure().keySet().forEach(pipeline -> {
-            if (!sluice.pipelines().containsKey(pipeline)) {
-                throw new ConfigurationException("sluice.stage.enrichment.pipeline-on-failure." + pipeline
-                        + ": no pipeline named '" + pipeline + "'; pipelines: " + sluice.pipelines().keySet());
-            }
-        });
         this.client = switch (config.transport()) {
-            case HTTP -> new HttpEnrichmentClient(httpUrl(config), config.timeout(), config.bulkhead().maxConcurrent());
+            case HTTP -> new HttpEnrichmentClient(httpUrl(config), callTimeout, config.bulkhead().maxConcurrent());
             case GRPC -> grpcClient(config);
         };
         EnrichmentConfig.CircuitBreaker breaker = config.circuitBreaker();
         this.guard = TypedGuard.create(new TypeLiteral<Uni<EnrichmentAnswer>>() {
                 })
                 .withDescription(NAME)
-                .withTimeout().duration(config.timeout().toMillis(), ChronoUnit.MILLIS).done()
+                .withTimeout().duration(callTimeout.toMillis(), ChronoUnit.MILLIS).done()
                 .withCircuitBreaker().name(NAME)
                 .requestVolumeThreshold(breaker.requestVolumeThreshold())
                 .failureRatio(breaker.failureRatio())
@@ -148,21 +147,24 @@ public class EnrichmentService {
         client.close();
     }
 
-    private static void checkTimeout(EnrichmentConfig config, SluiceConfig sluice) {
-        Duration timeout = config.timeout();
-        Duration needed = timeout.plus(STAGE_SLACK);
+    /** The call's share of the stage's timeout, which must fit Envoy's timer as every phase's budget must. */
+    private static Duration callTimeout(Duration timeout, SluiceConfig sluice) {
+        String key = "sluice.stage." + EnrichmentStage.NAME + ".timeout=" + timeout;
+        if (timeout.compareTo(STAGE_SLACK) <= 0) {
+            throw new ConfigurationException(key + " must exceed the " + STAGE_SLACK.toMillis()
+                    + " ms the stage keeps beyond its call");
+        }
         Duration envoy = sluice.exchange().envoyMessageTimeout();
         var max = sluice.exchange().maxMessageTimeout();
-        if (needed.compareTo(envoy) > 0 && max.isEmpty()) {
-            throw new ConfigurationException("sluice.stage.enrichment.timeout=" + timeout + " (plus "
-                    + STAGE_SLACK.toMillis() + " ms for the stage) does not fit inside Envoy's message_timeout "
+        if (timeout.compareTo(envoy) > 0 && max.isEmpty()) {
+            throw new ConfigurationException(key + " does not fit inside Envoy's message_timeout "
                     + "(sluice.exchange.envoy-message-timeout=" + envoy + "): lower it, or let the ext_proc filter accept "
                     + "override_message_timeout (max_message_timeout) and set sluice.exchange.max-message-timeout to match");
         }
-        if (max.isPresent() && needed.compareTo(max.get()) > 0) {
-            throw new ConfigurationException("sluice.stage.enrichment.timeout=" + timeout + " (plus "
-                    + STAGE_SLACK.toMillis() + " ms for the stage) exceeds sluice.exchange.max-message-timeout=" + max.get());
+        if (max.isPresent() && timeout.compareTo(max.get()) > 0) {
+            throw new ConfigurationException(key + " exceeds sluice.exchange.max-message-timeout=" + max.get());
         }
+        return timeout.minus(STAGE_SLACK);
     }
 
     private static List<String> checkKeyFacts(List<String> facts) {

@@ -8,6 +8,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
 
+import io.grpc.Status;
 import io.smallrye.common.annotation.Identifier;
 import io.smallrye.mutiny.Uni;
 import io.sluice.stage.ExchangeContext;
@@ -19,36 +20,29 @@ import io.sluice.stage.StagePolicy;
 
 /**
  * Calls the enrichment service once per exchange, on the configured headers phase, and applies its answer: headers,
- * dynamic metadata, or a denial as an immediate response. When the service cannot answer, the pipeline's policy
- * decides: fail open (a marker header, counted and logged) or fail closed (an immediate response with details).
+ * dynamic metadata, or a denial as an immediate response. When the service cannot answer, the stage's policy in the
+ * exchange's pipeline decides, as for any stage, with what only this stage knows: fail-open adds a marker header,
+ * respond names the reason in its details, grpc-error ends the stream with it.
  */
 @ApplicationScoped
-@Identifier("enrichment")
+@Identifier(EnrichmentStage.NAME)
 public class EnrichmentStage implements Stage {
 
+    static final String NAME = "enrichment";
     private static final Logger LOG = Logger.getLogger(EnrichmentStage.class);
 
     private final EnrichmentService service;
     private final EnrichmentConfig config;
-    private final StagePolicy policy;
     private final Map<EnrichmentMetrics.Outcome, AtomicLong> failures = new ConcurrentHashMap<>();
 
     public EnrichmentStage(EnrichmentService service) {
         this.service = service;
         this.config = service.config();
-        // The guard's timeout fires first; the stage's own is only a backstop for a bug in this stage.
-        this.policy = StagePolicy.of(config.timeout().plus(EnrichmentService.STAGE_SLACK), StagePolicy.OnFailure.GRPC_ERROR,
-                config.failureStatus());
     }
 
     @Override
     public Uni<Outcome> onHeaders(HeadersPhase phase) {
         return phase.direction() == config.phase().direction() ? enrich(phase) : Outcome.proceed();
-    }
-
-    @Override
-    public StagePolicy policy() {
-        return policy;
     }
 
     /** The gRPC transport's connection opens here, before Sluice reports ready; HTTP opens connections with calls only. */
@@ -86,7 +80,7 @@ public class EnrichmentStage implements Stage {
 
     private Outcome failed(HeadersPhase phase, EnrichmentFailure failure) {
         String pipeline = phase.exchange().pipeline();
-        EnrichmentConfig.OnFailure onFailure = config.pipelineOnFailure().getOrDefault(pipeline, config.onFailure());
+        StagePolicy policy = phase.policy();
         if (phase.exchange().warmUp()) {
             // Not the operator's traffic: neither in the count that paces the log nor at WARN.
             LOG.debugf("enrichment failed for a warm-up exchange (%s): %s", failure.outcome().tag(), failure.reason());
@@ -94,16 +88,20 @@ public class EnrichmentStage implements Stage {
             long count = failures.computeIfAbsent(failure.outcome(), o -> new AtomicLong()).incrementAndGet();
             // Every failure is counted in the metrics; the log gets the 1st, 2nd, 4th, 8th... of each kind.
             if (Long.bitCount(count) == 1) {
-                LOG.warnf("enrichment failed (%s, %d so far): %s; pipeline %s fails %s", failure.outcome().tag(), count,
-                        failure.reason(), pipeline, onFailure == EnrichmentConfig.OnFailure.FAIL_OPEN ? "open" : "closed");
+                LOG.warnf("enrichment failed (%s, %d so far): %s; pipeline %s: %s", failure.outcome().tag(), count,
+                        failure.reason(), pipeline, policy.onFailure().configValue());
             }
         }
-        if (onFailure == EnrichmentConfig.OnFailure.FAIL_CLOSED) {
-            return ImmediateReply.status(config.failureStatus()).header("content-type", "text/plain")
+        return switch (policy.onFailure()) {
+            case FAIL_OPEN -> {
+                phase.headers().set(config.markerHeader(), config.markerValue());
+                yield Outcome.Continue.INSTANCE;
+            }
+            case RESPOND -> ImmediateReply.status(policy.failureStatus()).header("content-type", "text/plain")
                     .body("enrichment unavailable\n").details("sluice_enrichment_" + failure.outcome().tag().replace('-', '_'))
                     .build();
-        }
-        phase.headers().set(config.markerHeader(), config.markerValue());
-        return Outcome.Continue.INSTANCE;
+            case GRPC_ERROR -> throw Status.UNAVAILABLE.withDescription("enrichment failed (" + failure.outcome().tag()
+                    + "): " + failure.reason()).asRuntimeException();
+        };
     }
 }

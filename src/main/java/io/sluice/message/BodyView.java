@@ -6,12 +6,13 @@ import com.google.protobuf.ByteString;
 
 import io.sluice.stage.BodyPhase;
 import io.sluice.stage.ExchangeContext;
+import io.sluice.stage.StagePolicy;
 
 /** A turn on a body message whose headers Envoy has sent on; {@link BufferedBodyView} when it still holds them. */
 sealed class BodyView extends PhaseView implements BodyPhase permits BufferedBodyView {
 
-    BodyView(PhaseReply reply, String stage, ExchangeContext exchange) {
-        super(reply, stage, exchange);
+    BodyView(PhaseReply reply, String stage, StagePolicy policy, ExchangeContext exchange) {
+        super(reply, stage, policy, exchange);
     }
 
     @Override

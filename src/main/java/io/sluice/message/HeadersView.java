@@ -6,12 +6,13 @@ import io.sluice.stage.ExchangeContext;
 import io.sluice.stage.Headers;
 import io.sluice.stage.HeadersPhase;
 import io.sluice.stage.ModeOverride;
+import io.sluice.stage.StagePolicy;
 
 /** A turn on response headers; {@link RequestHeadersView} adds what only request headers offer. */
 sealed class HeadersView extends PhaseView implements HeadersPhase permits RequestHeadersView {
 
-    HeadersView(PhaseReply reply, String stage, ExchangeContext exchange) {
-        super(reply, stage, exchange);
+    HeadersView(PhaseReply reply, String stage, StagePolicy policy, ExchangeContext exchange) {
+        super(reply, stage, policy, exchange);
     }
 
     @Override

@@ -9,6 +9,7 @@ import com.google.protobuf.Value;
 import io.sluice.stage.ExchangeContext;
 import io.sluice.stage.ModeOverride;
 import io.sluice.stage.PhaseName;
+import io.sluice.stage.StagePolicy;
 
 /**
  * Everything the stages decided about one message, folded together: header (or trailer) changes, a replaced
@@ -87,13 +88,13 @@ public final class PhaseReply {
     }
 
     /** Starts one stage's turn; only the returned view may change this reply until the turn ends. */
-    public PhaseView begin(String stage, ExchangeContext exchange) {
+    public PhaseView begin(String stage, StagePolicy policy, ExchangeContext exchange) {
         PhaseView turn = switch (phase) {
-            case REQUEST_HEADERS -> new RequestHeadersView(this, stage, exchange);
-            case RESPONSE_HEADERS -> new HeadersView(this, stage, exchange);
-            case REQUEST_BODY, RESPONSE_BODY -> headers == null ? new BodyView(this, stage, exchange)
-                    : new BufferedBodyView(this, stage, exchange);
-            case REQUEST_TRAILERS, RESPONSE_TRAILERS -> new TrailersView(this, stage, exchange);
+            case REQUEST_HEADERS -> new RequestHeadersView(this, stage, policy, exchange);
+            case RESPONSE_HEADERS -> new HeadersView(this, stage, policy, exchange);
+            case REQUEST_BODY, RESPONSE_BODY -> headers == null ? new BodyView(this, stage, policy, exchange)
+                    : new BufferedBodyView(this, stage, policy, exchange);
+            case REQUEST_TRAILERS, RESPONSE_TRAILERS -> new TrailersView(this, stage, policy, exchange);
         };
         activeTurn = turn;
         return turn;

@@ -12,6 +12,7 @@ import io.sluice.stage.ExchangeContext;
 import io.sluice.stage.Headers;
 import io.sluice.stage.ModeOverride;
 import io.sluice.stage.Phase;
+import io.sluice.stage.StagePolicy;
 
 /**
  * One stage's turn on one message: the phase object it sees, its headers (or trailers) and where its changes
@@ -23,6 +24,7 @@ public abstract sealed class PhaseView implements Phase, Headers permits Headers
 
     final PhaseReply reply;
     private final String stage;
+    private final StagePolicy policy;
     private final ExchangeContext exchange;
     // Where the turn started, to roll back to when the stage fails open.
     private final int headerOps;
@@ -31,9 +33,10 @@ public abstract sealed class PhaseView implements Phase, Headers permits Headers
     private final ModeOverride modeOverride;
     private final ByteString chunk;
 
-    PhaseView(PhaseReply reply, String stage, ExchangeContext exchange) {
+    PhaseView(PhaseReply reply, String stage, StagePolicy policy, ExchangeContext exchange) {
         this.reply = reply;
         this.stage = stage;
+        this.policy = policy;
         this.exchange = exchange;
         MutableHeaders headers = reply.headers();
         this.headerOps = headers == null ? 0 : headers.checkpoint();
@@ -72,6 +75,11 @@ public abstract sealed class PhaseView implements Phase, Headers permits Headers
     @Override
     public Direction direction() {
         return reply.phase().direction();
+    }
+
+    @Override
+    public StagePolicy policy() {
+        return policy;
     }
 
     @Override

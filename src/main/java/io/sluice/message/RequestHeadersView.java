@@ -2,12 +2,13 @@ package io.sluice.message;
 
 import io.sluice.stage.ExchangeContext;
 import io.sluice.stage.RequestHeadersPhase;
+import io.sluice.stage.StagePolicy;
 
 /** A turn on request headers. */
 final class RequestHeadersView extends HeadersView implements RequestHeadersPhase {
 
-    RequestHeadersView(PhaseReply reply, String stage, ExchangeContext exchange) {
-        super(reply, stage, exchange);
+    RequestHeadersView(PhaseReply reply, String stage, StagePolicy policy, ExchangeContext exchange) {
+        super(reply, stage, policy, exchange);
     }
 
     @Override

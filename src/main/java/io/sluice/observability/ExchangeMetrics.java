@@ -243,7 +243,7 @@ public class ExchangeMetrics {
                     .description("Stage hooks that failed or timed out, by stage, phase, failure policy and reason")
                     .tag("stage", k.stage())
                     .tag("phase", k.phase().wireName())
-                    .tag("policy", k.policy().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'))
+                    .tag("policy", k.policy().configValue())
                     .tag("reason", k.timeout() ? "timeout" : "error")
                     .register(registry));
         }

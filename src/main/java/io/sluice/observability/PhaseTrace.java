@@ -41,7 +41,7 @@ public final class PhaseTrace {
             } else {
                 stage.recordException(failure);
             }
-            stage.setAttribute(POLICY, policy.onFailure().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'));
+            stage.setAttribute(POLICY, policy.onFailure().configValue());
         } else if (outcome instanceof ImmediateReply immediate) {
             stage.setAttribute(IMMEDIATE_STATUS, (long) immediate.status());
         }

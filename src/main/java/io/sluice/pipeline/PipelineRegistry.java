@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeSet;
 
 import jakarta.annotation.PostConstruct;
@@ -23,6 +24,8 @@ import io.smallrye.common.annotation.Identifier;
 import io.sluice.config.SluiceConfig;
 import io.sluice.stage.ExchangeContext;
 import io.sluice.stage.Stage;
+import io.sluice.stage.StagePolicies;
+import io.sluice.stage.StagePolicyKeys;
 
 /**
  * Builds the named pipelines from configuration at start-up (failing start-up with the offending key when a
@@ -35,6 +38,10 @@ public class PipelineRegistry implements PipelineSelector {
 
     @Inject
     SluiceConfig config;
+
+    /** Every stage's policy keys, read by the name pipelines give the stage ({@link StagePolicies}). */
+    @Inject
+    StagePolicyKeys policies;
 
     @Inject
     @Any
@@ -66,19 +73,34 @@ public class PipelineRegistry implements PipelineSelector {
                 // Stages are application-scoped beans; calling them through their client proxy would cost a
                 // context lookup on every hook of every message. They live as long as the application.
                 Stage target = ClientProxy.unwrap(stage);
-                bound.add(new BoundStage(trimmed, target, target.policy()));
+                bound.add(new BoundStage(trimmed, target, StagePolicies.of(policies, trimmed, name)));
             }
             if (bound.isEmpty()) {
                 throw new ConfigurationException(key + " is empty: a pipeline needs at least one stage");
             }
             pipelines.put(name, new Pipeline(name, bound));
         });
+        checkPolicyOverrides();
         SluiceConfig.Routing routing = config.routing();
         defaultPipeline = resolve("sluice.routing.default-pipeline", routing.defaultPipeline());
         byRouteName = resolveAll("sluice.routing.route-name", routing.byRouteName());
         byAuthority = resolveAll("sluice.routing.authority", routing.byAuthority());
         byPathPrefix = new ArrayList<>(resolveAll("sluice.routing.path-prefix", routing.byPathPrefix()).entrySet());
         byPathPrefix.sort(Comparator.comparingInt((Map.Entry<String, Pipeline> e) -> e.getKey().length()).reversed());
+    }
+
+    /** An override for a pipeline that does not exist would silently never apply. */
+    private void checkPolicyOverrides() {
+        Set<String> used = new TreeSet<>();
+        pipelines.values().forEach(pipeline -> pipeline.stages().forEach(stage -> used.add(stage.name())));
+        for (String stage : used) {
+            for (String pipeline : StagePolicies.pipelinesOverriding(policies, stage)) {
+                if (!pipelines.containsKey(pipeline)) {
+                    throw new ConfigurationException("sluice.stage." + stage + ".pipeline-on-failure." + pipeline
+                            + ": no pipeline named '" + pipeline + "'; pipelines: " + pipelines.keySet());
+                }
+            }
+        }
     }
 
     @Override

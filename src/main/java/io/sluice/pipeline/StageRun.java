@@ -93,7 +93,7 @@ public final class StageRun {
     private boolean proceed() {
         while (outcome == null && next < stages.length) {
             BoundStage stage = stages[next++];
-            PhaseView view = reply.begin(stage.name(), exchange);
+            PhaseView view = reply.begin(stage.name(), stage.policy(), exchange);
             long start = System.nanoTime();
             Span span = trace == null ? null : trace.stage(stage.name());
             Uni<Outcome> hook;

@@ -14,6 +14,12 @@ public interface Phase {
     /** The path this message travels: lets one hook for both directions ({@link Stage#onHeaders}...) tell them apart. */
     Direction direction();
 
+    /**
+     * The policy this stage runs under in this exchange's pipeline, as bound from {@code sluice.stage.<name>.*}: for a
+     * stage that recovers from its own failures (a side service down) the way the operator asked.
+     */
+    StagePolicy policy();
+
     void emitMetadata(String namespace, String key, String value);
 
     /** Dynamic metadata numbers are doubles on the wire, as in JSON. */

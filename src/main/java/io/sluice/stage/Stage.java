@@ -9,7 +9,9 @@ import io.smallrye.mutiny.Uni;
  * {@code @io.smallrye.common.annotation.Identifier("name")}; pipelines name it in
  * {@code sluice.pipelines.<pipeline>.stages}. Request phases run the stages in pipeline order, response
  * phases in reverse order, as Envoy runs its own filter chain. Every hook returns a {@link Uni}: never block,
- * and answer well inside Envoy's {@code message_timeout} (200 ms by default) — {@link #policy()} bounds it.
+ * and answer well inside Envoy's {@code message_timeout} (200 ms by default). What happens when a hook fails or
+ * outlives its timeout is the stage's {@link StagePolicy}, which Sluice binds from {@code sluice.stage.<name>.*}:
+ * a stage declares nothing for it.
  * <p>
  * Override either a direction's hook ({@code onRequestBody}) or the hook of both directions ({@code onBody}), to
  * which the direction's hooks default; a stage that overrides neither for a phase is never called for it, and
@@ -55,11 +57,6 @@ public interface Stage {
     /** Both directions' trailers, for a stage that treats them alike. */
     default Uni<Outcome> onTrailers(TrailersPhase phase) {
         return Outcome.proceed();
-    }
-
-    /** What happens when a hook fails or outlives its timeout. Stages usually return their typed config. */
-    default StagePolicy policy() {
-        return StagePolicy.DEFAULT;
     }
 
     /**

@@ -19,7 +19,6 @@ import io.sluice.stage.Direction;
 import io.sluice.stage.ExchangeContext;
 import io.sluice.stage.Outcome;
 import io.sluice.stage.Stage;
-import io.sluice.stage.StagePolicy;
 
 /**
  * For observability mode: records the size and SHA-256 of every request and response body as it streams past,
@@ -58,12 +57,6 @@ public class BodyAuditStage implements Stage {
                     exchange.path().orElse("-"), digest.bytes, HexFormat.of().formatHex(digest.sha256.digest()));
         }
         return Outcome.proceed();
-    }
-
-    /** Auditing must never stand in the way of traffic. */
-    @Override
-    public StagePolicy policy() {
-        return StagePolicy.of(java.time.Duration.ofMillis(150), StagePolicy.OnFailure.FAIL_OPEN, 503);
     }
 
     /** One direction's body so far. */

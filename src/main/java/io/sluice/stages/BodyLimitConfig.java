@@ -2,11 +2,10 @@ package io.sluice.stages;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
-import io.sluice.stage.StagePolicy;
 
 /** {@code sluice.stage.body-limit.*}: the most body bytes one exchange may carry per direction. */
 @ConfigMapping(prefix = "sluice.stage.body-limit")
-public interface BodyLimitConfig extends StagePolicy {
+public interface BodyLimitConfig {
 
     /** Request body bytes allowed; more is answered with {@link #requestStatus()}. */
     @WithDefault("10485760")

@@ -10,7 +10,6 @@ import io.sluice.stage.ExchangeContext;
 import io.sluice.stage.ImmediateReply;
 import io.sluice.stage.Outcome;
 import io.sluice.stage.Stage;
-import io.sluice.stage.StagePolicy;
 
 /**
  * Counts body bytes as they stream and answers with an immediate response as soon as a body outgrows its limit,
@@ -45,10 +44,5 @@ public class BodyLimitStage implements Stage {
                 .body(direction.wireName() + " body exceeds " + limit + " bytes\n")
                 .details("sluice_" + direction.wireName() + "_body_too_large")
                 .build());
-    }
-
-    @Override
-    public StagePolicy policy() {
-        return config;
     }
 }

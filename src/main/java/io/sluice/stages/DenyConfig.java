@@ -7,11 +7,10 @@ import java.util.OptionalInt;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
-import io.sluice.stage.StagePolicy;
 
 /** {@code sluice.stage.deny.*}: which requests the deny stage answers itself, and with what. */
 @ConfigMapping(prefix = "sluice.stage.deny")
-public interface DenyConfig extends StagePolicy {
+public interface DenyConfig {
 
     /** Deny only requests whose path starts with one of these; unset denies every request the pipeline sees. */
     Optional<List<String>> pathPrefixes();

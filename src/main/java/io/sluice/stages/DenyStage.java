@@ -8,7 +8,6 @@ import io.sluice.stage.ImmediateReply;
 import io.sluice.stage.Outcome;
 import io.sluice.stage.RequestHeadersPhase;
 import io.sluice.stage.Stage;
-import io.sluice.stage.StagePolicy;
 
 /** Answers matching requests with an immediate response instead of letting them reach the upstream. */
 @ApplicationScoped
@@ -32,10 +31,5 @@ public class DenyStage implements Stage {
                 .map(prefixes -> phase.exchange().path().map(path -> prefixes.stream().anyMatch(path::startsWith)).orElse(false))
                 .orElse(true);
         return matches ? Outcome.respond(reply) : Outcome.proceed();
-    }
-
-    @Override
-    public StagePolicy policy() {
-        return config;
     }
 }

@@ -2,11 +2,10 @@ package io.sluice.stages;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
-import io.sluice.stage.StagePolicy;
 
 /** {@code sluice.stage.eg-demo.*}: the Envoy Gateway example processor's behaviour. */
 @ConfigMapping(prefix = "sluice.stage.eg-demo")
-public interface EnvoyGatewayDemoConfig extends StagePolicy {
+public interface EnvoyGatewayDemoConfig {
 
     /** The dynamic metadata namespace Envoy Gateway's e2e tests receive. */
     @WithDefault("io.envoyproxy.gateway.e2e")
@@ -15,9 +14,4 @@ public interface EnvoyGatewayDemoConfig extends StagePolicy {
     /** Emitted on response headers as {@code request_cost_set_by_ext_proc}. */
     @WithDefault("10")
     int requestCost();
-
-    /** Tagging headers must never break traffic: skip the stage if it ever fails. */
-    @Override
-    @WithDefault("fail-open")
-    OnFailure onFailure();
 }

@@ -10,7 +10,6 @@ import io.sluice.stage.HeadersPhase;
 import io.sluice.stage.Outcome;
 import io.sluice.stage.RequestHeadersPhase;
 import io.sluice.stage.Stage;
-import io.sluice.stage.StagePolicy;
 
 /**
  * A drop-in for the example ext-proc service that Envoy Gateway's "External Processing" task installs: tags
@@ -53,10 +52,5 @@ public class EnvoyGatewayDemoStage implements Stage {
         exchange.attribute("request.path").ifPresent(path -> headers.set("x-response-request-path", path));
         phase.emitMetadata(config.metadataNamespace(), "request_cost_set_by_ext_proc", config.requestCost());
         return Outcome.proceed();
-    }
-
-    @Override
-    public StagePolicy policy() {
-        return config;
     }
 }

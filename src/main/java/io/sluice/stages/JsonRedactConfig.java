@@ -6,7 +6,6 @@ import java.util.Set;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import io.sluice.stage.Direction;
-import io.sluice.stage.StagePolicy;
 
 /**
  * {@code sluice.stage.json-redact.*}: which JSON fields are masked. A field starting with {@code /} is a JSON
@@ -14,7 +13,7 @@ import io.sluice.stage.StagePolicy;
  * field name masked at any depth, e.g. {@code password}.
  */
 @ConfigMapping(prefix = "sluice.stage.json-redact")
-public interface JsonRedactConfig extends StagePolicy {
+public interface JsonRedactConfig {
 
     @WithDefault("password")
     List<String> fields();

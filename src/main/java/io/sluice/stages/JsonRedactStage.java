@@ -18,7 +18,6 @@ import io.sluice.stage.HeadersPhase;
 import io.sluice.stage.ImmediateReply;
 import io.sluice.stage.Outcome;
 import io.sluice.stage.Stage;
-import io.sluice.stage.StagePolicy;
 
 /**
  * Masks named fields in JSON bodies. A body streamed in chunks is held (each early chunk is answered empty) and
@@ -88,10 +87,5 @@ public class JsonRedactStage implements Stage {
     /** The chunks seen so far, joined without copying (a rope); copied once, at the end, for the parser. */
     static final class Held {
         ByteString body = ByteString.EMPTY;
-    }
-
-    @Override
-    public StagePolicy policy() {
-        return config;
     }
 }

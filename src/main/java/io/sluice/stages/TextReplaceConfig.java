@@ -7,14 +7,13 @@ import java.util.Set;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import io.sluice.stage.Direction;
-import io.sluice.stage.StagePolicy;
 
 /**
  * {@code sluice.stage.text-replace.*}: replacements applied to text bodies as they stream, e.g.
  * {@code rules[0].literal=internal.example.com} and {@code rules[0].replacement=www.example.com}.
  */
 @ConfigMapping(prefix = "sluice.stage.text-replace")
-public interface TextReplaceConfig extends StagePolicy {
+public interface TextReplaceConfig {
 
     List<Rule> rules();
 

@@ -17,7 +17,6 @@ import io.sluice.stage.ExchangeContext;
 import io.sluice.stage.HeadersPhase;
 import io.sluice.stage.Outcome;
 import io.sluice.stage.Stage;
-import io.sluice.stage.StagePolicy;
 
 /**
  * Literal and regex replacement in text bodies as they stream, correct across chunk boundaries, holding back
@@ -58,11 +57,6 @@ public class TextReplaceStage implements Stage {
 
     private static ExchangeContext.Key<Rewriters> rewriters(Direction direction) {
         return direction == Direction.REQUEST ? REQUEST : RESPONSE;
-    }
-
-    @Override
-    public StagePolicy policy() {
-        return config;
     }
 
     /** The rules in order, each with its own carry-over: the output of one is the input of the next. */

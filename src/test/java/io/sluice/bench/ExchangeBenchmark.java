@@ -30,6 +30,7 @@ import io.sluice.observability.ExchangeMetrics;
 import io.sluice.pipeline.BoundStage;
 import io.sluice.pipeline.PhaseRunner;
 import io.sluice.pipeline.Pipeline;
+import io.sluice.stage.StagePolicy;
 import io.sluice.stages.EnvoyGatewayDemoStage;
 import io.sluice.stages.EnvoyGatewayDemoStageTest;
 
@@ -60,7 +61,7 @@ public class ExchangeBenchmark {
         metrics = new ExchangeMetrics(new SimpleMeterRegistry());
         runner = new PhaseRunner(metrics);
         EnvoyGatewayDemoStage stage = new EnvoyGatewayDemoStage(EnvoyGatewayDemoStageTest.CONFIG);
-        pipeline = new Pipeline("bench", List.of(new BoundStage("eg-demo", stage, stage.policy())));
+        pipeline = new Pipeline("bench", List.of(new BoundStage("eg-demo", stage, StagePolicy.DEFAULT.withOnFailure(StagePolicy.OnFailure.FAIL_OPEN))));
         headersOnly = new ProcessingRequest[] { requestHeaders(true), responseHeaders(true) };
         String kib = "x".repeat(1024);
         fourPhases = new ProcessingRequest[] {

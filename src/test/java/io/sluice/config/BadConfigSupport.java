@@ -25,6 +25,7 @@ final class BadConfigSupport {
                                 "io.sluice.pipeline", "io.sluice.stage", "io.sluice.stages", "io.sluice.enrichment", "io.sluice.lifecycle", "io.sluice.transport", "io.sluice.testing", "io.sluice.example",
                                 "io.sluice.warmup")
                         .addAsResource("application.properties")
+                        .addAsResource("META-INF/microprofile-config.properties")
                         .addAsResource("META-INF/services/io.smallrye.config.ConfigSourceFactory"))
                 .assertException(failure -> {
                     Throwable root = failure;

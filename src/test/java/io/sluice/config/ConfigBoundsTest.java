@@ -35,6 +35,7 @@ import io.smallrye.config.PropertiesConfigSource;
 import io.smallrye.config.SmallRyeConfig;
 import io.smallrye.config.SmallRyeConfigBuilder;
 import io.smallrye.config.WithName;
+import io.smallrye.config.WithParentName;
 
 /**
  * Each key of {@link ConfigBounds} just outside and just inside its bound, and the table against the mappings: a new
@@ -44,11 +45,18 @@ import io.smallrye.config.WithName;
 class ConfigBoundsTest {
 
     static Stream<Arguments> valuesOutside() {
-        return ConfigBounds.KEYS.stream().flatMap(key -> outside(key.bound()).stream().map(value -> Arguments.of(key.key(), value)));
+        return ConfigBounds.KEYS.stream().flatMap(key -> outside(key.bound()).stream()
+                .map(value -> Arguments.of(concrete(key.key()), value)));
     }
 
     static Stream<Arguments> valuesInside() {
-        return ConfigBounds.KEYS.stream().flatMap(key -> inside(key.bound()).stream().map(value -> Arguments.of(key.key(), value)));
+        return ConfigBounds.KEYS.stream().flatMap(key -> inside(key.bound()).stream()
+                .map(value -> Arguments.of(concrete(key.key()), value)));
+    }
+
+    /** A key of a {@code *} entry: one of a stage's, a name of an author's own. */
+    static String concrete(String key) {
+        return key.replace(".*.", ".request-id.");
     }
 
     @ParameterizedTest(name = "{0}={1}")
@@ -102,7 +110,16 @@ class ConfigBoundsTest {
     }
 
     private static Bound bound(String key) {
-        return ConfigBounds.KEYS.stream().filter(k -> k.key().equals(key)).findFirst().orElseThrow().bound();
+        return ConfigBounds.KEYS.stream().filter(k -> concrete(k.key()).equals(key)).findFirst().orElseThrow().bound();
+    }
+
+    @Test
+    void aStarEntryBoundsEveryStagesKeyAndNoOther() {
+        List<ConfigBounds.Violation> violations = ConfigBounds.violations(config(Map.of("sluice.stage.a.timeout", "0s",
+                "sluice.stage.\"b.c\".failure-status", "100", "sluice.stage.a.nested.timeout", "0s",
+                "sluice.stage.a.timeout-x", "0s")));
+        assertThat(violations).extracting(ConfigBounds.Violation::key)
+                .containsExactlyInAnyOrder("sluice.stage.a.timeout", "sluice.stage.\"b.c\".failure-status");
     }
 
     private static List<String> outside(Bound bound) {
@@ -162,7 +179,8 @@ class ConfigBoundsTest {
                 continue;
             }
             WithName withName = method.getAnnotation(WithName.class);
-            String key = prefix + "." + (withName != null ? withName.value() : kebab(method.getName()));
+            String key = method.isAnnotationPresent(WithParentName.class) ? prefix
+                    : prefix + "." + (withName != null ? withName.value() : kebab(method.getName()));
             Type returned = method.getGenericReturnType();
             if (numeric(returned)) {
                 keys.add(key);

@@ -8,7 +8,6 @@ import io.sluice.stage.ImmediateReply;
 import io.sluice.stage.Outcome;
 import io.sluice.stage.RequestHeadersPhase;
 import io.sluice.stage.Stage;
-import io.sluice.stage.StagePolicy;
 
 /** The README's example stage: only known tenants get through, and the upstream learns which one it was. */
 @ApplicationScoped
@@ -34,10 +33,5 @@ public class TenantStage implements Stage {
         phase.headers().set("x-tenant-verified", tenant);
         phase.emitMetadata("sluice.tenant", "id", tenant);
         return Outcome.proceed();
-    }
-
-    @Override
-    public StagePolicy policy() {
-        return config;
     }
 }

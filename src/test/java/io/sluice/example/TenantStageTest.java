@@ -4,7 +4,6 @@ import static io.sluice.testing.EnvoyMessages.header;
 import static io.sluice.testing.EnvoyMessages.requestHeaders;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Duration;
 import java.util.Set;
 
 import org.junit.jupiter.api.Test;
@@ -17,18 +16,6 @@ class TenantStageTest {
     static final TenantConfig CONFIG = new TenantConfig() {
         public Set<String> allowed() {
             return Set.of("acme");
-        }
-
-        public Duration timeout() {
-            return Duration.ofMillis(100);
-        }
-
-        public OnFailure onFailure() {
-            return OnFailure.GRPC_ERROR;
-        }
-
-        public int failureStatus() {
-            return 503;
         }
     };
 

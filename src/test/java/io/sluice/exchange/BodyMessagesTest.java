@@ -6,7 +6,6 @@ import static io.sluice.testing.EnvoyMessages.requestBody;
 import static io.sluice.testing.EnvoyMessages.requestHeaders;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -19,7 +18,6 @@ import io.sluice.stage.BodyPhase;
 import io.sluice.stage.BufferedBodyPhase;
 import io.sluice.stage.Outcome;
 import io.sluice.stage.Stage;
-import io.sluice.stage.StagePolicy;
 import io.sluice.testing.StageTestKit;
 import io.sluice.testing.TestStages;
 
@@ -60,11 +58,6 @@ class BodyMessagesTest {
                     buffered.headers().set("x-body-seen", Integer.toString(phase.chunk().size()));
                 }
                 return Outcome.proceed();
-            }
-
-            @Override
-            public StagePolicy policy() {
-                return StagePolicy.of(Duration.ofMillis(100), StagePolicy.OnFailure.GRPC_ERROR, 503);
             }
         };
         StageTestKit kit = StageTestKit.of("tagger", tagger);

@@ -68,16 +68,11 @@ class ExchangeStreamTest {
                 e.complete(Outcome.Continue.INSTANCE);
             }, 5, TimeUnit.MILLISECONDS)).onCancellation().invoke(cancelled::incrementAndGet);
         }
-
-        @Override
-        public StagePolicy policy() {
-            return StagePolicy.of(Duration.ofSeconds(5), StagePolicy.OnFailure.GRPC_ERROR, 500);
-        }
     }
 
     private static Exchange exchange(Stage stage, int maxInFlight) {
         ExchangeMetrics metrics = new ExchangeMetrics(new SimpleMeterRegistry());
-        Pipeline pipeline = new Pipeline("test", List.of(new BoundStage("late", stage, stage.policy())));
+        Pipeline pipeline = new Pipeline("test", List.of(new BoundStage("late", stage, new StagePolicy(Duration.ofSeconds(5), StagePolicy.OnFailure.GRPC_ERROR, 500))));
         return new Exchange(1, context -> pipeline, new PhaseRunner(metrics), metrics, Integer.MAX_VALUE, maxInFlight,
                 MessageTimeouts.ENVOY_DEFAULT, io.sluice.observability.ExchangeTrace.NONE, false);
     }

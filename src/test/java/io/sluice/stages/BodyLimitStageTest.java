@@ -7,7 +7,6 @@ import static io.sluice.testing.EnvoyMessages.responseBody;
 import static io.sluice.testing.EnvoyMessages.responseHeaders;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Duration;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
@@ -35,18 +34,6 @@ class BodyLimitStageTest {
 
             public int responseStatus() {
                 return 502;
-            }
-
-            public Duration timeout() {
-                return Duration.ofMillis(100);
-            }
-
-            public OnFailure onFailure() {
-                return OnFailure.GRPC_ERROR;
-            }
-
-            public int failureStatus() {
-                return 503;
             }
         };
     }

@@ -7,7 +7,6 @@ import static io.sluice.testing.EnvoyMessages.withAttributes;
 import static io.sluice.testing.EnvoyMessages.withMetadata;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -27,21 +26,6 @@ public class EnvoyGatewayDemoStageTest {
         @Override
         public int requestCost() {
             return 10;
-        }
-
-        @Override
-        public OnFailure onFailure() {
-            return OnFailure.FAIL_OPEN;
-        }
-
-        @Override
-        public Duration timeout() {
-            return Duration.ofMillis(150);
-        }
-
-        @Override
-        public int failureStatus() {
-            return 503;
         }
     };
 

@@ -6,7 +6,6 @@ import static io.sluice.testing.EnvoyMessages.requestBody;
 import static io.sluice.testing.EnvoyMessages.requestHeaders;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 
@@ -35,18 +34,6 @@ class JsonRedactStageTest {
 
             public int maxBodyBytes() {
                 return maxBody;
-            }
-
-            public Duration timeout() {
-                return Duration.ofMillis(150);
-            }
-
-            public OnFailure onFailure() {
-                return OnFailure.GRPC_ERROR;
-            }
-
-            public int failureStatus() {
-                return 503;
             }
         };
     }

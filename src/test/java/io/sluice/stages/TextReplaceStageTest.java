@@ -7,7 +7,6 @@ import static io.sluice.testing.EnvoyMessages.requestTrailers;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 
@@ -36,18 +35,6 @@ class TextReplaceStageTest {
 
             public int maxMatchBytes() {
                 return 64;
-            }
-
-            public Duration timeout() {
-                return Duration.ofMillis(150);
-            }
-
-            public OnFailure onFailure() {
-                return OnFailure.GRPC_ERROR;
-            }
-
-            public int failureStatus() {
-                return 503;
             }
         };
     }

@@ -13,6 +13,7 @@ import io.sluice.pipeline.BoundStage;
 import io.sluice.pipeline.PhaseRunner;
 import io.sluice.pipeline.Pipeline;
 import io.sluice.stage.Stage;
+import io.sluice.stage.StagePolicy;
 
 /**
  * Runs stages through the real exchange (protocol checks, pipeline fold, reply encoding) without gRPC, CDI or
@@ -28,7 +29,7 @@ public final class StageTestKit {
 
     /** A pipeline of one stage. */
     public static StageTestKit of(String name, Stage stage) {
-        return new StageTestKit(new Pipeline("test", List.of(new BoundStage(name, stage, stage.policy()))));
+        return new StageTestKit(new Pipeline("test", List.of(new BoundStage(name, stage, StagePolicy.DEFAULT))));
     }
 
     /** A pipeline of several stages, in request order. */

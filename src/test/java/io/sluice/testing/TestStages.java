@@ -25,9 +25,11 @@ import io.sluice.stage.ModeOverride;
 import io.sluice.stage.Outcome;
 import io.sluice.stage.RequestHeadersPhase;
 import io.sluice.stage.Stage;
-import io.sluice.stage.StagePolicy;
 
-/** Stages that exist only for tests; the %test profile routes paths to pipelines made of them. */
+/**
+ * Stages that exist only for tests; the %test profile routes paths to pipelines made of them, and sets the policies
+ * that differ from the default ({@code sluice.stage.<name>.*}).
+ */
 public final class TestStages {
 
     private TestStages() {
@@ -42,11 +44,6 @@ public final class TestStages {
         @Override
         public Uni<Outcome> onRequestBody(BodyPhase phase) {
             return Uni.createFrom().<Outcome>item(Outcome.Continue.INSTANCE).onItem().delayIt().by(DELAY);
-        }
-
-        @Override
-        public StagePolicy policy() {
-            return StagePolicy.of(Duration.ofSeconds(5), StagePolicy.OnFailure.GRPC_ERROR, 503);
         }
     }
 
@@ -71,11 +68,6 @@ public final class TestStages {
         @Override
         public Uni<Outcome> onRequestBody(BodyPhase phase) {
             return Uni.createFrom().completionStage(release).replaceWith(Outcome.Continue.INSTANCE);
-        }
-
-        @Override
-        public StagePolicy policy() {
-            return StagePolicy.of(Duration.ofSeconds(30), StagePolicy.OnFailure.GRPC_ERROR, 503);
         }
     }
 
@@ -122,11 +114,6 @@ public final class TestStages {
             phase.emitMetadata("boom", "k", "v");
             return Uni.createFrom().failure(new IllegalStateException("boom"));
         }
-
-        @Override
-        public StagePolicy policy() {
-            return StagePolicy.of(Duration.ofMillis(150), StagePolicy.OnFailure.FAIL_OPEN, 503);
-        }
     }
 
     @ApplicationScoped
@@ -135,11 +122,6 @@ public final class TestStages {
         @Override
         public Uni<Outcome> onRequestHeaders(RequestHeadersPhase phase) {
             throw new IllegalStateException("boom");
-        }
-
-        @Override
-        public StagePolicy policy() {
-            return StagePolicy.of(Duration.ofMillis(150), StagePolicy.OnFailure.RESPOND, 503);
         }
     }
 
@@ -152,7 +134,7 @@ public final class TestStages {
         }
     }
 
-    /** Never answers; its 50 ms timeout and fail-open policy must let the exchange carry on. */
+    /** Never answers; its 50 ms timeout and fail-open policy (test profile) must let the exchange carry on. */
     @ApplicationScoped
     @Identifier("stall")
     public static class Stall implements Stage {
@@ -169,11 +151,6 @@ public final class TestStages {
                 }
             }, 200, TimeUnit.MILLISECONDS);
             return Uni.createFrom().nothing();
-        }
-
-        @Override
-        public StagePolicy policy() {
-            return StagePolicy.of(Duration.ofMillis(50), StagePolicy.OnFailure.FAIL_OPEN, 503);
         }
     }
 
