@@ -1,10 +1,10 @@
 package io.sluice.bench;
 
-import static io.sluice.testing.EnvoyMessages.first;
-import static io.sluice.testing.EnvoyMessages.requestBody;
-import static io.sluice.testing.EnvoyMessages.requestHeaders;
-import static io.sluice.testing.EnvoyMessages.responseBody;
-import static io.sluice.testing.EnvoyMessages.responseHeaders;
+import static io.sluice.stagetest.EnvoyMessages.first;
+import static io.sluice.stagetest.EnvoyMessages.requestBody;
+import static io.sluice.stagetest.EnvoyMessages.requestHeaders;
+import static io.sluice.stagetest.EnvoyMessages.responseBody;
+import static io.sluice.stagetest.EnvoyMessages.responseHeaders;
 
 import java.util.List;
 import java.util.concurrent.TimeUnit;

@@ -1,7 +1,7 @@
 package io.sluice.contract;
 
-import static io.sluice.testing.EnvoyMessages.header;
-import static io.sluice.testing.EnvoyMessages.headerMap;
+import static io.sluice.stagetest.EnvoyMessages.header;
+import static io.sluice.stagetest.EnvoyMessages.headerMap;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.lang.management.ManagementFactory;

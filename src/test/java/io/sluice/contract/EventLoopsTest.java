@@ -1,7 +1,7 @@
 package io.sluice.contract;
 
-import static io.sluice.testing.EnvoyMessages.header;
-import static io.sluice.testing.EnvoyMessages.requestHeadersForPath;
+import static io.sluice.stagetest.EnvoyMessages.header;
+import static io.sluice.stagetest.EnvoyMessages.requestHeadersForPath;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.HashSet;

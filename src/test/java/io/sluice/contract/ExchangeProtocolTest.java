@@ -1,17 +1,17 @@
 package io.sluice.contract;
 
-import static io.sluice.testing.EnvoyMessages.first;
-import static io.sluice.testing.EnvoyMessages.header;
-import static io.sluice.testing.EnvoyMessages.observed;
-import static io.sluice.testing.EnvoyMessages.requestBody;
-import static io.sluice.testing.EnvoyMessages.requestHeaders;
-import static io.sluice.testing.EnvoyMessages.requestHeadersFor;
-import static io.sluice.testing.EnvoyMessages.requestHeadersForPath;
-import static io.sluice.testing.EnvoyMessages.requestTrailers;
-import static io.sluice.testing.EnvoyMessages.responseBody;
-import static io.sluice.testing.EnvoyMessages.responseHeaders;
-import static io.sluice.testing.EnvoyMessages.responseTrailers;
-import static io.sluice.testing.EnvoyMessages.withAttributes;
+import static io.sluice.stagetest.EnvoyMessages.first;
+import static io.sluice.stagetest.EnvoyMessages.header;
+import static io.sluice.stagetest.EnvoyMessages.observed;
+import static io.sluice.stagetest.EnvoyMessages.requestBody;
+import static io.sluice.stagetest.EnvoyMessages.requestHeaders;
+import static io.sluice.stagetest.EnvoyMessages.requestHeadersFor;
+import static io.sluice.stagetest.EnvoyMessages.requestHeadersForPath;
+import static io.sluice.stagetest.EnvoyMessages.requestTrailers;
+import static io.sluice.stagetest.EnvoyMessages.responseBody;
+import static io.sluice.stagetest.EnvoyMessages.responseHeaders;
+import static io.sluice.stagetest.EnvoyMessages.responseTrailers;
+import static io.sluice.stagetest.EnvoyMessages.withAttributes;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;

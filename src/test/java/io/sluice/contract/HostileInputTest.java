@@ -1,6 +1,6 @@
 package io.sluice.contract;
 
-import static io.sluice.testing.EnvoyMessages.requestHeaders;
+import static io.sluice.stagetest.EnvoyMessages.requestHeaders;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;

@@ -1,11 +1,11 @@
 package io.sluice.contract;
 
-import static io.sluice.testing.EnvoyMessages.first;
-import static io.sluice.testing.EnvoyMessages.requestBody;
-import static io.sluice.testing.EnvoyMessages.requestHeaders;
-import static io.sluice.testing.EnvoyMessages.requestTrailers;
-import static io.sluice.testing.EnvoyMessages.responseBody;
-import static io.sluice.testing.EnvoyMessages.responseHeaders;
+import static io.sluice.stagetest.EnvoyMessages.first;
+import static io.sluice.stagetest.EnvoyMessages.requestBody;
+import static io.sluice.stagetest.EnvoyMessages.requestHeaders;
+import static io.sluice.stagetest.EnvoyMessages.requestTrailers;
+import static io.sluice.stagetest.EnvoyMessages.responseBody;
+import static io.sluice.stagetest.EnvoyMessages.responseHeaders;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;

@@ -1,6 +1,6 @@
 package io.sluice.contract;
 
-import static io.sluice.testing.EnvoyMessages.requestHeadersForPath;
+import static io.sluice.stagetest.EnvoyMessages.requestHeadersForPath;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;

@@ -1,9 +1,9 @@
 package io.sluice.contract;
 
-import static io.sluice.testing.EnvoyMessages.requestHeaders;
-import static io.sluice.testing.EnvoyMessages.requestHeadersForPath;
-import static io.sluice.testing.EnvoyMessages.responseHeaders;
-import static io.sluice.testing.EnvoyMessages.withAttributes;
+import static io.sluice.stagetest.EnvoyMessages.requestHeaders;
+import static io.sluice.stagetest.EnvoyMessages.requestHeadersForPath;
+import static io.sluice.stagetest.EnvoyMessages.responseHeaders;
+import static io.sluice.stagetest.EnvoyMessages.withAttributes;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 

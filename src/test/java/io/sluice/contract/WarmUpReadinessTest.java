@@ -26,7 +26,7 @@ import io.quarkus.grpc.runtime.health.GrpcHealthStorage;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.sluice.testing.EnrichmentServer;
-import io.sluice.testing.EnvoyMessages;
+import io.sluice.stagetest.EnvoyMessages;
 import io.sluice.testing.ExtProcClient;
 import io.sluice.testing.TestStages.WarmUpProbe;
 import io.sluice.testing.WarmUpOnProfile;

@@ -12,7 +12,7 @@ import io.restassured.RestAssured;
 import io.restassured.specification.RequestSpecification;
 import io.sluice.devmode.EchoUpstream;
 import io.sluice.devmode.EnvoyLauncher;
-import io.sluice.testing.EnvoyMessages;
+import io.sluice.stagetest.EnvoyMessages;
 import io.sluice.testing.ExtProcClient;
 
 /**

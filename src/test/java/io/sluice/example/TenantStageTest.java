@@ -1,38 +1,29 @@
 package io.sluice.example;
 
-import static io.sluice.testing.EnvoyMessages.header;
-import static io.sluice.testing.EnvoyMessages.requestHeaders;
-import static org.assertj.core.api.Assertions.assertThat;
-
-import java.util.Set;
+import static io.sluice.stagetest.EnvoyMessages.requestHeaders;
+import static io.sluice.stagetest.ReplyAssert.assertReply;
 
 import org.junit.jupiter.api.Test;
 
-import io.envoyproxy.envoy.service.ext_proc.v3.ProcessingResponse;
-import io.sluice.testing.StageTestKit;
+import io.sluice.stagetest.StageConfig;
+import io.sluice.stagetest.StageTestKit;
 
 class TenantStageTest {
 
-    static final TenantConfig CONFIG = new TenantConfig() {
-        public Set<String> allowed() {
-            return Set.of("acme");
-        }
-    };
-
-    final StageTestKit kit = StageTestKit.of("tenant", new TenantStage(CONFIG));
+    final StageConfig config = StageConfig.of(TenantConfig.class, "sluice.stage.tenant.allowed=acme");
+    final StageTestKit kit = StageTestKit.of("tenant", new TenantStage(config.mapping(TenantConfig.class)), config);
 
     @Test
     void knownTenantIsTaggedForTheUpstream() {
-        ProcessingResponse reply = kit.exchange(requestHeaders("x-tenant", "acme")).get(0);
-        assertThat(header(reply.getRequestHeaders().getResponse().getHeaderMutation(), "x-tenant-verified")).isEqualTo("acme");
-        assertThat(reply.getDynamicMetadata().getFieldsOrThrow("sluice.tenant").getStructValue()
-                .getFieldsOrThrow("id").getStringValue()).isEqualTo("acme");
+        assertReply(kit.reply(requestHeaders("x-tenant", "acme")))
+                .setsHeader("x-tenant-verified", "acme")
+                .emitsMetadata("sluice.tenant", "id", "acme");
     }
 
     @Test
     void unknownTenantIsAnsweredWith403() {
-        ProcessingResponse reply = kit.exchange(requestHeaders("x-tenant", "evil")).get(0);
-        assertThat(reply.getImmediateResponse().getStatus().getCodeValue()).isEqualTo(403);
-        assertThat(reply.getImmediateResponse().getBody().toStringUtf8()).isEqualTo("unknown tenant\n");
+        assertReply(kit.reply(requestHeaders("x-tenant", "evil")))
+                .respondsWith(403)
+                .withBody("unknown tenant\n");
     }
 }

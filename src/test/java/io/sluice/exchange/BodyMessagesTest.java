@@ -1,9 +1,9 @@
 package io.sluice.exchange;
 
-import static io.sluice.testing.EnvoyMessages.first;
-import static io.sluice.testing.EnvoyMessages.header;
-import static io.sluice.testing.EnvoyMessages.requestBody;
-import static io.sluice.testing.EnvoyMessages.requestHeaders;
+import static io.sluice.stagetest.EnvoyMessages.first;
+import static io.sluice.stagetest.EnvoyMessages.header;
+import static io.sluice.stagetest.EnvoyMessages.requestBody;
+import static io.sluice.stagetest.EnvoyMessages.requestHeaders;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
@@ -18,7 +18,7 @@ import io.sluice.stage.BodyPhase;
 import io.sluice.stage.BufferedBodyPhase;
 import io.sluice.stage.Outcome;
 import io.sluice.stage.Stage;
-import io.sluice.testing.StageTestKit;
+import io.sluice.stagetest.StageTestKit;
 import io.sluice.testing.TestStages;
 
 /** Body replies: header mutations only while Envoy holds the headers, and content-length kept right in BUFFERED. */

@@ -1,13 +1,13 @@
 package io.sluice.exchange;
 
-import static io.sluice.testing.EnvoyMessages.first;
-import static io.sluice.testing.EnvoyMessages.observed;
-import static io.sluice.testing.EnvoyMessages.requestBody;
-import static io.sluice.testing.EnvoyMessages.requestHeaders;
-import static io.sluice.testing.EnvoyMessages.requestTrailers;
-import static io.sluice.testing.EnvoyMessages.responseBody;
-import static io.sluice.testing.EnvoyMessages.responseHeaders;
-import static io.sluice.testing.EnvoyMessages.responseTrailers;
+import static io.sluice.stagetest.EnvoyMessages.first;
+import static io.sluice.stagetest.EnvoyMessages.observed;
+import static io.sluice.stagetest.EnvoyMessages.requestBody;
+import static io.sluice.stagetest.EnvoyMessages.requestHeaders;
+import static io.sluice.stagetest.EnvoyMessages.requestTrailers;
+import static io.sluice.stagetest.EnvoyMessages.responseBody;
+import static io.sluice.stagetest.EnvoyMessages.responseHeaders;
+import static io.sluice.stagetest.EnvoyMessages.responseTrailers;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

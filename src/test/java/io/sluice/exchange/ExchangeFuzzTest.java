@@ -16,7 +16,7 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.sluice.stages.EnvoyGatewayDemoStage;
 import io.sluice.stages.EnvoyGatewayDemoStageTest;
-import io.sluice.testing.StageTestKit;
+import io.sluice.stagetest.StageTestKit;
 
 /**
  * Coverage-guided fuzzing of the exchange's message handling: any sequence of messages, decodable or not, ends either

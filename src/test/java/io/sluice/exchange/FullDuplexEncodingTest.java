@@ -1,8 +1,8 @@
 package io.sluice.exchange;
 
-import static io.sluice.testing.EnvoyMessages.first;
-import static io.sluice.testing.EnvoyMessages.requestBody;
-import static io.sluice.testing.EnvoyMessages.requestHeaders;
+import static io.sluice.stagetest.EnvoyMessages.first;
+import static io.sluice.stagetest.EnvoyMessages.requestBody;
+import static io.sluice.stagetest.EnvoyMessages.requestHeaders;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
@@ -16,7 +16,7 @@ import io.envoyproxy.envoy.service.ext_proc.v3.ProcessingResponse;
 import io.envoyproxy.envoy.service.ext_proc.v3.StreamedBodyResponse;
 import io.sluice.stages.EnvoyGatewayDemoStage;
 import io.sluice.stages.EnvoyGatewayDemoStageTest;
-import io.sluice.testing.StageTestKit;
+import io.sluice.stagetest.StageTestKit;
 
 /** FULL_DUPLEX_STREAMED bodies are answered as streamed_response chunks of at most 64 KiB, never as plain mutations. */
 class FullDuplexEncodingTest {

@@ -1,7 +1,7 @@
 package io.sluice.lifecycle;
 
-import static io.sluice.testing.EnvoyMessages.requestHeaders;
-import static io.sluice.testing.EnvoyMessages.responseHeaders;
+import static io.sluice.stagetest.EnvoyMessages.requestHeaders;
+import static io.sluice.stagetest.EnvoyMessages.responseHeaders;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;

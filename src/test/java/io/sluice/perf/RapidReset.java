@@ -18,7 +18,7 @@ import org.HdrHistogram.Histogram;
 import io.envoyproxy.envoy.service.ext_proc.v3.ProcessingResponse;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.NettyChannelBuilder;
-import io.sluice.testing.EnvoyMessages;
+import io.sluice.stagetest.EnvoyMessages;
 import io.sluice.testing.ExtProcClient;
 import io.sluice.testing.RawHttp2;
 

@@ -1,14 +1,14 @@
 package io.sluice.stages;
 
-import static io.sluice.testing.EnvoyMessages.observed;
-import static io.sluice.testing.EnvoyMessages.requestBody;
-import static io.sluice.testing.EnvoyMessages.requestHeaders;
+import static io.sluice.stagetest.EnvoyMessages.observed;
+import static io.sluice.stagetest.EnvoyMessages.requestBody;
+import static io.sluice.stagetest.EnvoyMessages.requestHeaders;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.sluice.testing.StageTestKit;
+import io.sluice.stagetest.StageTestKit;
 
 class BodyAuditStageTest {
 

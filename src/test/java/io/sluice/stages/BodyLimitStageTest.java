@@ -1,10 +1,10 @@
 package io.sluice.stages;
 
-import static io.sluice.testing.EnvoyMessages.first;
-import static io.sluice.testing.EnvoyMessages.requestBody;
-import static io.sluice.testing.EnvoyMessages.requestHeaders;
-import static io.sluice.testing.EnvoyMessages.responseBody;
-import static io.sluice.testing.EnvoyMessages.responseHeaders;
+import static io.sluice.stagetest.EnvoyMessages.first;
+import static io.sluice.stagetest.EnvoyMessages.requestBody;
+import static io.sluice.stagetest.EnvoyMessages.requestHeaders;
+import static io.sluice.stagetest.EnvoyMessages.responseBody;
+import static io.sluice.stagetest.EnvoyMessages.responseHeaders;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
@@ -14,28 +14,14 @@ import org.junit.jupiter.api.Test;
 import io.envoyproxy.envoy.extensions.filters.http.ext_proc.v3.ProcessingMode.BodySendMode;
 import io.envoyproxy.envoy.service.ext_proc.v3.ProcessingResponse;
 import io.envoyproxy.envoy.service.ext_proc.v3.ProcessingResponse.ResponseCase;
-import io.sluice.testing.StageTestKit;
+import io.sluice.stagetest.StageConfig;
+import io.sluice.stagetest.StageTestKit;
 
 class BodyLimitStageTest {
 
     static BodyLimitConfig limits(long request, long response) {
-        return new BodyLimitConfig() {
-            public long maxRequestBytes() {
-                return request;
-            }
-
-            public long maxResponseBytes() {
-                return response;
-            }
-
-            public int requestStatus() {
-                return 413;
-            }
-
-            public int responseStatus() {
-                return 502;
-            }
-        };
+        return StageConfig.of(BodyLimitConfig.class, "sluice.stage.body-limit.max-request-bytes=" + request,
+                "sluice.stage.body-limit.max-response-bytes=" + response).mapping(BodyLimitConfig.class);
     }
 
     final StageTestKit kit = StageTestKit.of("body-limit", new BodyLimitStage(limits(10, 6)));

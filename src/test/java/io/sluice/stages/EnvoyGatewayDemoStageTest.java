@@ -1,10 +1,10 @@
 package io.sluice.stages;
 
-import static io.sluice.testing.EnvoyMessages.header;
-import static io.sluice.testing.EnvoyMessages.requestHeaders;
-import static io.sluice.testing.EnvoyMessages.responseHeaders;
-import static io.sluice.testing.EnvoyMessages.withAttributes;
-import static io.sluice.testing.EnvoyMessages.withMetadata;
+import static io.sluice.stagetest.EnvoyMessages.header;
+import static io.sluice.stagetest.EnvoyMessages.requestHeaders;
+import static io.sluice.stagetest.EnvoyMessages.responseHeaders;
+import static io.sluice.stagetest.EnvoyMessages.withAttributes;
+import static io.sluice.stagetest.EnvoyMessages.withMetadata;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
@@ -13,21 +13,14 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 import io.envoyproxy.envoy.service.ext_proc.v3.ProcessingResponse;
-import io.sluice.testing.StageTestKit;
+import io.sluice.stagetest.StageConfig;
+import io.sluice.stagetest.StageTestKit;
 
 public class EnvoyGatewayDemoStageTest {
 
-    public static final EnvoyGatewayDemoConfig CONFIG = new EnvoyGatewayDemoConfig() {
-        @Override
-        public String metadataNamespace() {
-            return "io.envoyproxy.gateway.e2e";
-        }
-
-        @Override
-        public int requestCost() {
-            return 10;
-        }
-    };
+    /** The defaults, as Sluice binds them. */
+    public static final EnvoyGatewayDemoConfig CONFIG = StageConfig.defaults(EnvoyGatewayDemoConfig.class)
+            .mapping(EnvoyGatewayDemoConfig.class);
 
     final StageTestKit kit = StageTestKit.of("eg-demo", new EnvoyGatewayDemoStage(CONFIG));
 

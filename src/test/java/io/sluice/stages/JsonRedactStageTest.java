@@ -1,48 +1,33 @@
 package io.sluice.stages;
 
-import static io.sluice.testing.EnvoyMessages.first;
-import static io.sluice.testing.EnvoyMessages.header;
-import static io.sluice.testing.EnvoyMessages.requestBody;
-import static io.sluice.testing.EnvoyMessages.requestHeaders;
+import static io.sluice.stagetest.EnvoyMessages.first;
+import static io.sluice.stagetest.EnvoyMessages.header;
+import static io.sluice.stagetest.EnvoyMessages.requestBody;
+import static io.sluice.stagetest.EnvoyMessages.requestHeaders;
+import static io.sluice.stagetest.EnvoyMessages.requestTrailers;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
-import java.util.Set;
 
 import org.junit.jupiter.api.Test;
 
 import io.envoyproxy.envoy.extensions.filters.http.ext_proc.v3.ProcessingMode.BodySendMode;
 import io.envoyproxy.envoy.service.ext_proc.v3.ProcessingResponse;
-import io.sluice.stage.Direction;
-import io.sluice.testing.StageTestKit;
+import io.sluice.stagetest.StageConfig;
+import io.sluice.stagetest.StageTestKit;
 
 class JsonRedactStageTest {
 
-    static JsonRedactConfig config(List<String> fields, int maxBody) {
-        return new JsonRedactConfig() {
-            public List<String> fields() {
-                return fields;
-            }
-
-            public String mask() {
-                return "***";
-            }
-
-            public Set<Direction> directions() {
-                return Set.of(Direction.REQUEST, Direction.RESPONSE);
-            }
-
-            public int maxBodyBytes() {
-                return maxBody;
-            }
-        };
+    static JsonRedactConfig config(String fields, int maxBody) {
+        return StageConfig.of(JsonRedactConfig.class, "sluice.stage.json-redact.fields=" + fields,
+                "sluice.stage.json-redact.max-body-bytes=" + maxBody).mapping(JsonRedactConfig.class);
     }
 
     static final String DOC = "{\"user\":{\"name\":\"ada\",\"password\":\"hunter2\",\"cards\":[{\"pan\":\"4111\",\"exp\":\"12/30\"},"
             + "{\"pan\":\"5500\",\"exp\":\"01/31\"}]},\"password\":{\"nested\":true},\"list\":[\"password\"]}";
 
     final StageTestKit kit = StageTestKit.of("json-redact",
-            new JsonRedactStage(config(List.of("password", "/user/cards/*/pan"), 1 << 20)));
+            new JsonRedactStage(config("password,/user/cards/*/pan", 1 << 20)));
 
     @Test
     void masksNamedFieldsAtAnyDepthAndPointersWithWildcardsInABufferedBody() {
@@ -82,7 +67,7 @@ class JsonRedactStageTest {
 
     @Test
     void aBodyTooLargeToHoldIsRefusedNotForwardedUnredacted() {
-        StageTestKit small = StageTestKit.of("json-redact", new JsonRedactStage(config(List.of("password"), 40)));
+        StageTestKit small = StageTestKit.of("json-redact", new JsonRedactStage(config("password", 40)));
         List<ProcessingResponse> replies = small.exchange(
                 first(requestHeaders(false, "content-type", "application/json"), BodySendMode.STREAMED, BodySendMode.NONE),
                 requestBody(DOC.substring(0, 30), false),
@@ -95,7 +80,7 @@ class JsonRedactStageTest {
         List<ProcessingResponse> replies = kit.exchange(
                 first(requestHeaders(false, "content-type", "application/json"), BodySendMode.BUFFERED, BodySendMode.NONE),
                 requestBody(DOC, false),
-                io.sluice.testing.EnvoyMessages.requestTrailers("x-checksum", "1"));
+                requestTrailers("x-checksum", "1"));
         assertThat(replies.get(1).getRequestBody().getResponse().getBodyMutation().getBody().toStringUtf8())
                 .contains("\"password\":\"***\"").doesNotContain("hunter2");
     }

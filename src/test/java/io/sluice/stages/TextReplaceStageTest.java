@@ -1,42 +1,28 @@
 package io.sluice.stages;
 
-import static io.sluice.testing.EnvoyMessages.first;
-import static io.sluice.testing.EnvoyMessages.requestBody;
-import static io.sluice.testing.EnvoyMessages.requestHeaders;
-import static io.sluice.testing.EnvoyMessages.requestTrailers;
+import static io.sluice.stagetest.EnvoyMessages.first;
+import static io.sluice.stagetest.EnvoyMessages.requestBody;
+import static io.sluice.stagetest.EnvoyMessages.requestHeaders;
+import static io.sluice.stagetest.EnvoyMessages.requestTrailers;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
-import java.util.Set;
 
 import org.junit.jupiter.api.Test;
 
 import io.envoyproxy.envoy.extensions.filters.http.ext_proc.v3.ProcessingMode.BodySendMode;
 import io.envoyproxy.envoy.service.ext_proc.v3.ProcessingResponse;
-import io.sluice.stage.Direction;
-import io.sluice.testing.StageTestKit;
+import io.sluice.stagetest.StageConfig;
+import io.sluice.stagetest.StageTestKit;
 
 class TextReplaceStageTest {
 
     static TextReplaceConfig config() {
-        return new TextReplaceConfig() {
-            public List<Rule> rules() {
-                return List.of(TextRewritePropertiesTest.rule("secret", null, "[x]"));
-            }
-
-            public Set<Direction> directions() {
-                return Set.of(Direction.REQUEST);
-            }
-
-            public List<String> contentTypes() {
-                return List.of("text/");
-            }
-
-            public int maxMatchBytes() {
-                return 64;
-            }
-        };
+        return StageConfig.of(TextReplaceConfig.class, "sluice.stage.text-replace.rules[0].literal=secret",
+                "sluice.stage.text-replace.rules[0].replacement=[x]", "sluice.stage.text-replace.directions=request",
+                "sluice.stage.text-replace.content-types=text/", "sluice.stage.text-replace.max-match-bytes=64")
+                .mapping(TextReplaceConfig.class);
     }
 
     final StageTestKit kit = StageTestKit.of("text-replace", new TextReplaceStage(config()));

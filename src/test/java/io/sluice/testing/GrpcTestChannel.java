@@ -18,6 +18,7 @@ import io.netty.channel.epoll.EpollDomainSocketChannel;
 import io.netty.channel.epoll.EpollEventLoopGroup;
 import io.netty.channel.unix.DomainSocketAddress;
 import io.netty.handler.ssl.SslContextBuilder;
+import io.sluice.stagetest.EnvoyMessages;
 
 /** A grpc-java client channel to a Sluice outside the test JVM: plaintext, TLS (optionally mTLS) or a Unix socket. */
 public final class GrpcTestChannel implements AutoCloseable {

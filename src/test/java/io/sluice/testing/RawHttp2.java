@@ -15,6 +15,7 @@ import io.netty.handler.codec.http2.DefaultHttp2HeadersDecoder;
 import io.netty.handler.codec.http2.DefaultHttp2HeadersEncoder;
 import io.netty.handler.codec.http2.Http2Exception;
 import io.netty.handler.codec.http2.Http2Headers;
+import io.sluice.stagetest.EnvoyMessages;
 
 /**
  * HTTP/2 frames written by hand, for clients that misbehave on purpose (a rapid reset, say), which no well-behaved

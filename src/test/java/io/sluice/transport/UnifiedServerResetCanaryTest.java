@@ -30,7 +30,7 @@ import io.grpc.Server;
 import io.grpc.netty.NettyServerBuilder;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
-import io.sluice.testing.EnvoyMessages;
+import io.sluice.stagetest.EnvoyMessages;
 import io.sluice.testing.RawHttp2;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;

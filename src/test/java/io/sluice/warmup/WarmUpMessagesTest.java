@@ -11,7 +11,7 @@ import io.envoyproxy.envoy.extensions.filters.http.ext_proc.v3.ProcessingMode.Bo
 import io.envoyproxy.envoy.service.ext_proc.v3.ProcessingRequest;
 import io.envoyproxy.envoy.service.ext_proc.v3.ProcessingResponse;
 import io.sluice.stage.Stage;
-import io.sluice.testing.StageTestKit;
+import io.sluice.stagetest.StageTestKit;
 
 /** The warm-up speaks Envoy's protocol: Sluice's own exchange takes its messages and answers each one. */
 class WarmUpMessagesTest {

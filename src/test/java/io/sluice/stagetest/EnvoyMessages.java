@@ -1,4 +1,4 @@
-package io.sluice.testing;
+package io.sluice.stagetest;
 
 import java.util.Map;
 
