@@ -16,11 +16,19 @@ class ReadmeExampleTest {
 
     static final Path ROOT = Path.of(System.getProperty("user.dir"));
 
+    static final Path CONSUMER = ROOT.resolve("src/it/stage-consumer");
+
     /** The first ```java block after the "Writing a stage" heading. */
     static List<String> readmeExample() throws IOException {
+        return readmeBlock("## Writing a stage", "```java");
+    }
+
+    /** The first block of {@code fence} after {@code heading}. */
+    static List<String> readmeBlock(String heading, String fence) throws IOException {
         List<String> lines = Files.readAllLines(ROOT.resolve("README.md"));
-        int at = lines.indexOf("## Writing a stage");
-        while (!lines.get(at).equals("```java")) {
+        int at = lines.indexOf(heading);
+        assertThat(at).as("README heading %s", heading).isNotNegative();
+        while (!lines.get(at).equals(fence)) {
             at++;
         }
         List<String> block = new ArrayList<>();
@@ -51,6 +59,20 @@ class ReadmeExampleTest {
         List<String> config = example.subList(0, example.indexOf(""));
         assertThat(config).isEqualTo(expected);
         assertThat(example.subList(example.indexOf("") + 1, example.size())).isEqualTo(stage);
+    }
+
+    @Test
+    void theReadmeShowsTheConsumersTestAsItIs() throws IOException {
+        List<String> test = Files.readAllLines(CONSUMER.resolve("src/test/java/com/example/stages/RequestIdStageTest.java"));
+        List<String> block = readmeBlock("### Testing a stage in your own project", "```java");
+        assertThat(block).isEqualTo(test.subList(test.indexOf("class RequestIdStageTest {"), test.size()));
+    }
+
+    @Test
+    void theReadmesDependenciesAreTheConsumersOwn() throws IOException {
+        List<String> pom = Files.readAllLines(CONSUMER.resolve("pom.xml")).stream().map(String::trim).toList();
+        List<String> block = readmeBlock("### Testing a stage in your own project", "```xml").stream().map(String::trim).toList();
+        assertThat(java.util.Collections.indexOfSubList(pom, block)).as("%s in the consumer's pom.xml", block).isNotNegative();
     }
 
     @Test
