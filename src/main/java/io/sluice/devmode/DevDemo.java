@@ -1,5 +1,6 @@
 package io.sluice.devmode;
 
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
 
@@ -30,8 +31,8 @@ public class DevDemo {
     private final Vertx vertx;
     private final SluiceConfig config;
     private final int grpcPort;
-    private EchoUpstream upstream;
-    private EnvoyLauncher envoy;
+    private DemoUpstream upstream;
+    private EnvoyProcess envoy;
 
     public DevDemo(Vertx vertx, SluiceConfig config, @ConfigProperty(name = "quarkus.grpc.server.port") int grpcPort) {
         this.vertx = vertx;
@@ -41,23 +42,22 @@ public class DevDemo {
 
     void start(@Observes StartupEvent event) {
         try {
-            upstream = new EchoUpstream(vertx);
-            int upstreamPort = upstream.startAndAwait("127.0.0.1", 0);
-            Optional<java.nio.file.Path> binary = EnvoyLauncher.findBinary();
+            upstream = DemoUpstream.start(vertx);
+            Optional<Path> binary = EnvoyBinary.find();
             if (binary.isEmpty()) {
                 LOG.warnf("Demo: echo upstream on http://127.0.0.1:%d, but no Envoy to put in front of it. %s",
-                        upstreamPort, EnvoyLauncher.missingBinaryMessage());
+                        upstream.port(), EnvoyBinary.missingMessage());
                 return;
             }
             int envoyPort = config.dev().envoyPort();
-            envoy = EnvoyLauncher.start("dev-demo", "dev/envoy-demo.yaml", Map.of(
+            envoy = EnvoyProcess.start("dev-demo", EnvoyTemplates.render("dev/envoy-demo.yaml", Map.of(
                     "SLUICE_GRPC_PORT", Integer.toString(grpcPort),
-                    "UPSTREAM_PORT", Integer.toString(upstreamPort),
+                    "UPSTREAM_PORT", Integer.toString(upstream.port()),
                     "LISTEN_PORT", Integer.toString(envoyPort),
-                    "ADMIN_PORT", "0"),
+                    "ADMIN_PORT", "0")),
                     true);
             LOG.infof("Demo: curl -v -H \"Host: www.example.com\" http://localhost:%d/myapp   (Envoy %s, log %s)",
-                    envoyPort, EnvoyLauncher.ENVOY_VERSION, envoy.logFile());
+                    envoyPort, EnvoyBinary.VERSION, envoy.logFile());
         } catch (RuntimeException e) {
             LOG.warnf("Demo: the local Envoy did not start, Sluice runs without it: %s", e.getMessage());
         }
@@ -68,7 +68,11 @@ public class DevDemo {
             envoy.close();
         }
         if (upstream != null) {
-            upstream.close();
+            try {
+                upstream.close();
+            } catch (RuntimeException e) {
+                LOG.warnf("Demo: %s", e.getMessage());
+            }
         }
     }
 }

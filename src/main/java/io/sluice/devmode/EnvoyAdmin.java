@@ -6,16 +6,11 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 
 import io.vertx.core.Context;
-import io.vertx.core.json.JsonObject;
 
 /**
- * Blocking client for one Envoy's admin interface, plus the parsing of the admin pages we read.
+ * Blocking client for one Envoy's admin interface.
  *
  * <p>Blocking is deliberate: this serves tests and dev-mode startup only. Calls from a Vert.x event
  * loop are refused rather than allowed to stall it.
@@ -66,51 +61,5 @@ final class EnvoyAdmin {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while calling the Envoy admin", e);
         }
-    }
-
-    /** Counters and gauges from the plain-text {@code /stats} page ({@code name: value}); histograms are skipped. */
-    static Map<String, Long> parseStats(String text, String prefix) {
-        Map<String, Long> stats = new TreeMap<>();
-        for (String line : text.split("\n")) {
-            int sep = line.lastIndexOf(": ");
-            if (sep <= 0 || !line.startsWith(prefix)) {
-                continue;
-            }
-            String value = line.substring(sep + 2).trim();
-            if (!value.isEmpty() && (Character.isDigit(value.charAt(0)) || value.charAt(0) == '-')) {
-                try {
-                    stats.put(line.substring(0, sep), Long.parseLong(value));
-                } catch (NumberFormatException ignored) {
-                    // Not a counter or gauge (histogram summary, text readout).
-                }
-            }
-        }
-        return stats;
-    }
-
-    /** The bound port of {@code listenerName} from {@code /listeners?format=json}, or -1. */
-    static int parseListenerPort(String json, String listenerName) {
-        for (Object o : new JsonObject(json).getJsonArray("listener_statuses", new io.vertx.core.json.JsonArray())) {
-            JsonObject status = (JsonObject) o;
-            if (listenerName.equals(status.getString("name"))) {
-                JsonObject socket = status.getJsonObject("local_address", new JsonObject()).getJsonObject("socket_address");
-                return socket == null ? -1 : socket.getInteger("port_value", -1);
-            }
-        }
-        return -1;
-    }
-
-    /** One entry per host of {@code cluster} from the plain-text {@code /clusters} page, e.g. {@code healthy} or {@code /failed_active_hc}. */
-    static List<String> parseHealthFlags(String clustersText, String cluster) {
-        List<String> flags = new ArrayList<>();
-        String prefix = cluster + "::";
-        String marker = "::health_flags::";
-        for (String line : clustersText.split("\n")) {
-            int at = line.indexOf(marker);
-            if (line.startsWith(prefix) && at > 0) {
-                flags.add(line.substring(at + marker.length()).trim());
-            }
-        }
-        return flags;
     }
 }

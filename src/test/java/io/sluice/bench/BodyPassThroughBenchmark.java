@@ -18,8 +18,8 @@ import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.junit.QuarkusTest;
-import io.sluice.devmode.EchoUpstream;
-import io.sluice.devmode.EnvoyLauncher;
+import io.sluice.testing.EchoUpstream;
+import io.sluice.testing.EnvoyLauncher;
 
 /**
  * MB/s of a response body through Envoy with Sluice (STREAMED and FULL_DUPLEX_STREAMED, default pipeline, i.e.

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import io.sluice.devmode.EnvoyLauncher;
+import io.sluice.devmode.EnvoyBinary;
 
 /**
  * {@code docker/} without a container engine: the compose file wires Envoy, Sluice and the echo backend as
@@ -35,7 +35,7 @@ class DockerFilesTest {
 
         JsonNode envoy = service("envoy");
         assertThat(envoy.path("image").asText()).as("the Envoy the build pins")
-                .isEqualTo("envoyproxy/envoy:v" + EnvoyLauncher.ENVOY_VERSION);
+                .isEqualTo("envoyproxy/envoy:v" + EnvoyBinary.VERSION);
         assertThat(publishedPorts(envoy)).contains(10080);
 
         JsonNode sluice = service("sluice");

@@ -6,7 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
-import io.sluice.devmode.EnvoyLauncher;
+import io.sluice.devmode.EnvoyBinary;
 
 /**
  * {@code envoy --mode validate}: parses a bootstrap and builds every listener, filter and cluster without binding
@@ -21,7 +21,7 @@ final class EnvoyValidate {
     }
 
     static Result run(Path config) throws IOException, InterruptedException {
-        Path envoy = EnvoyLauncher.requireBinary();
+        Path envoy = EnvoyBinary.require();
         Path log = Files.createTempFile("envoy-validate", ".log");
         try {
             Process process = new ProcessBuilder(envoy.toString(), "--mode", "validate", "-c", config.toString(),

@@ -19,8 +19,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
-import io.sluice.devmode.EchoUpstream;
-import io.sluice.devmode.EnvoyLauncher;
+import io.sluice.testing.EchoUpstream;
+import io.sluice.testing.EnvoyLauncher;
 
 /**
  * Request bodies of 0 B to 10 MiB through a real Envoy in every body mode, transformed by a stage (upper-case):
@@ -93,7 +93,7 @@ class BodyModesE2eTest extends EnvoyE2eSupport {
                 .header("Host", "www.example.com").get("/upper/download?text=1&chunk=16384&bytes=" + size)
                 .then().statusCode(200).extract().asByteArray();
         assertThat(body).hasSize(size);
-        assertThat(sha256(body)).isEqualTo(sha256(upper(io.sluice.devmode.EchoText.bytes(0, size))));
+        assertThat(sha256(body)).isEqualTo(sha256(upper(io.sluice.testing.EchoText.bytes(0, size))));
     }
 
     static Stream<String> modes() {

@@ -15,10 +15,10 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.smallrye.faulttolerance.api.CircuitBreakerMaintenance;
 import io.sluice.enrichment.EnrichmentService;
-import io.sluice.devmode.EchoUpstream;
-import io.sluice.devmode.EnvoyLauncher;
+import io.sluice.testing.EchoUpstream;
 import io.sluice.testing.EnrichmentServer;
 import io.sluice.testing.EnrichmentServerResource;
+import io.sluice.testing.EnvoyLauncher;
 
 /**
  * Enrichment through a real Envoy with a real enrichment service on loopback: its headers reach the upstream, its

@@ -10,9 +10,9 @@ import io.grpc.ManagedChannel;
 import io.grpc.netty.NettyChannelBuilder;
 import io.restassured.RestAssured;
 import io.restassured.specification.RequestSpecification;
-import io.sluice.devmode.EchoUpstream;
-import io.sluice.devmode.EnvoyLauncher;
 import io.sluice.stagetest.EnvoyMessages;
+import io.sluice.testing.EchoUpstream;
+import io.sluice.testing.EnvoyLauncher;
 import io.sluice.testing.ExtProcClient;
 
 /**

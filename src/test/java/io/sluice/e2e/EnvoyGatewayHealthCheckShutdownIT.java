@@ -16,10 +16,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.quarkus.runtime.configuration.DurationConverter;
 import io.smallrye.config.WithDefault;
-import io.sluice.devmode.EchoUpstream;
-import io.sluice.devmode.EnvoyLauncher;
 import io.sluice.lifecycle.ShutdownBudget;
 import io.sluice.lifecycle.ShutdownConfig;
+import io.sluice.testing.EchoUpstream;
+import io.sluice.testing.EnvoyLauncher;
 import io.sluice.testing.SluiceProcess;
 
 /**

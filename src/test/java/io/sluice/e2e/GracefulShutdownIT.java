@@ -23,7 +23,7 @@ import java.util.function.BooleanSupplier;
 
 import org.junit.jupiter.api.Test;
 
-import io.sluice.devmode.EnvoyLauncher;
+import io.sluice.testing.EnvoyLauncher;
 import io.sluice.testing.SluiceProcess;
 
 /**

@@ -17,7 +17,7 @@ import io.grpc.Metadata;
 import io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.MetadataUtils;
 import io.quarkus.test.junit.QuarkusTest;
-import io.sluice.devmode.EnvoyLauncher;
+import io.sluice.testing.EnvoyLauncher;
 
 /**
  * An HTTP/2 downstream with trailers: a gRPC call through Envoy to a gRPC upstream (Sluice's own health

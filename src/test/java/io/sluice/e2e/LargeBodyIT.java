@@ -27,9 +27,9 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import io.sluice.devmode.EchoText;
-import io.sluice.devmode.EchoUpstream;
-import io.sluice.devmode.EnvoyLauncher;
+import io.sluice.testing.EchoText;
+import io.sluice.testing.EchoUpstream;
+import io.sluice.testing.EnvoyLauncher;
 import io.sluice.testing.SluiceProcess;
 import io.vertx.core.json.JsonObject;
 

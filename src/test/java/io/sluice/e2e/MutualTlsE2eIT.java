@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 
 import grpc.health.v1.HealthOuterClass.HealthCheckResponse.ServingStatus;
 import io.grpc.StatusRuntimeException;
-import io.sluice.devmode.EnvoyLauncher;
+import io.sluice.testing.EnvoyLauncher;
 import io.sluice.testing.GrpcTestChannel;
 import io.sluice.testing.SluiceProcess;
 import io.sluice.testing.TestPki;

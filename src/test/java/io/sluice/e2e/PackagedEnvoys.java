@@ -7,8 +7,8 @@ import java.util.Map;
 
 import io.restassured.RestAssured;
 import io.restassured.specification.RequestSpecification;
-import io.sluice.devmode.EchoUpstream;
-import io.sluice.devmode.EnvoyLauncher;
+import io.sluice.testing.EchoUpstream;
+import io.sluice.testing.EnvoyLauncher;
 
 /**
  * For {@code *IT} classes that run the packaged Sluice in its own JVM: one echo upstream and any number of real Envoys

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.junit.QuarkusTest;
-import io.sluice.devmode.EnvoyLauncher;
+import io.sluice.testing.EnvoyLauncher;
 import io.sluice.testing.TrailerEchoUpstream;
 import io.vertx.core.json.JsonObject;
 

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
 import grpc.health.v1.HealthOuterClass.HealthCheckResponse.ServingStatus;
-import io.sluice.devmode.EnvoyLauncher;
+import io.sluice.testing.EnvoyLauncher;
 import io.sluice.testing.GrpcTestChannel;
 import io.sluice.testing.SluiceProcess;
 

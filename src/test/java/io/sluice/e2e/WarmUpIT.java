@@ -21,7 +21,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import org.junit.jupiter.api.Test;
 
-import io.sluice.devmode.EnvoyLauncher;
+import io.sluice.devmode.EnvoyBinary;
+import io.sluice.testing.EnvoyLauncher;
 import io.sluice.testing.SluiceProcess;
 
 /**
@@ -155,7 +156,7 @@ class WarmUpIT {
 
     static void writeReport(List<Start> starts) throws IOException {
         StringBuilder md = new StringBuilder("# Warm-up: a fresh Sluice on one CPU behind Envoy Gateway's defaults\n\n")
-                .append("`WarmUpIT`: packaged jar under `taskset -c 0`, `-Xmx256m`; Envoy ").append(EnvoyLauncher.ENVOY_VERSION)
+                .append("`WarmUpIT`: packaged jar under `taskset -c 0`, `-Xmx256m`; Envoy ").append(EnvoyBinary.VERSION)
                 .append(" with `message_timeout` 200 ms, `failure_mode_allow: false`, 64 KiB / 1 MiB HTTP/2 windows, 32 KiB ")
                 .append("buffers. At the first `/q/health/ready` 200 (polled every 20 ms): ").append(BURST)
                 .append(" concurrent requests, then ").append(SEQUENTIAL).append(" sequential. ")

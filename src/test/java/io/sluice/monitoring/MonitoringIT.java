@@ -24,12 +24,12 @@ import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import io.sluice.devmode.EchoText;
-import io.sluice.devmode.EchoUpstream;
-import io.sluice.devmode.EnvoyLauncher;
 import io.sluice.perf.H2load;
 import io.sluice.perf.H2loadResult;
+import io.sluice.testing.EchoText;
+import io.sluice.testing.EchoUpstream;
 import io.sluice.testing.EnrichmentServer;
+import io.sluice.testing.EnvoyLauncher;
 import io.sluice.testing.SluiceProcess;
 
 /**

@@ -14,9 +14,9 @@ import java.util.Map;
 
 import org.HdrHistogram.Histogram;
 
-import io.sluice.devmode.EchoUpstream;
-import io.sluice.devmode.EnvoyLauncher;
 import io.sluice.e2e.ExtProcClusterSettings;
+import io.sluice.testing.EchoUpstream;
+import io.sluice.testing.EnvoyLauncher;
 
 /**
  * Part (c) of the performance suite: HTTP through a real Envoy to the echo upstream, driven by h2load, once through an

@@ -4,8 +4,8 @@ import java.net.URI;
 import java.util.HashMap;
 import java.util.Map;
 
-import io.sluice.devmode.EnvoyLauncher;
 import io.sluice.e2e.ExtProcClusterSettings;
+import io.sluice.testing.EnvoyLauncher;
 
 /**
  * The two Envoys one workload compares: {@code envoy/perf-direct.yaml} (no ext_proc) and {@code envoy/perf-ext-proc.yaml}

@@ -14,9 +14,9 @@ import java.util.TreeMap;
 
 import org.HdrHistogram.Histogram;
 
-import io.sluice.devmode.EchoUpstream;
-import io.sluice.devmode.EnvoyLauncher;
 import io.sluice.e2e.ExtProcClusterSettings;
+import io.sluice.testing.EchoUpstream;
+import io.sluice.testing.EnvoyLauncher;
 
 /**
  * Part (g) of the performance suite: overload shed early, not queued. Headers-only requests through Envoy (Envoy

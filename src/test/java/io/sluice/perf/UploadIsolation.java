@@ -20,9 +20,9 @@ import java.util.concurrent.TimeUnit;
 
 import org.HdrHistogram.Histogram;
 
-import io.sluice.devmode.EchoUpstream;
-import io.sluice.devmode.EnvoyLauncher;
 import io.sluice.e2e.ExtProcClusterSettings;
+import io.sluice.testing.EchoUpstream;
+import io.sluice.testing.EnvoyLauncher;
 
 /**
  * Part (f) of the performance suite: streams that must not stall each other. 1 MiB uploads with a STREAMED request body

@@ -1,4 +1,4 @@
-package io.sluice.devmode;
+package io.sluice.testing;
 
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -52,7 +52,7 @@ public final class EchoPattern {
         return HexFormat.of().formatHex(digest.digest());
     }
 
-    static MessageDigest newSha256() {
+    private static MessageDigest newSha256() {
         try {
             return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {

@@ -1,4 +1,4 @@
-package io.sluice.devmode;
+package io.sluice.testing;
 
 import java.time.Duration;
 import java.util.concurrent.ExecutionException;
@@ -16,15 +16,10 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 
 /**
- * A loopback HTTP/1.1 and h2c (prior knowledge) echo server: the upstream behind Envoy in the
- * dev-mode demo and the end-to-end tests.
+ * A loopback HTTP/1.1 and h2c (prior knowledge) echo server: the upstream behind Envoy in the end-to-end tests.
  *
- * <p>Every request body is streamed, never buffered, and summarised by length and SHA-256. The answer
- * is 200 {@code application/json} shaped like Envoy Gateway's echo backend:
- * <pre>{"path":"/myapp?x=1","host":"www.example.com","method":"GET","proto":"HTTP/1.1",
- *  "headers":{"X-Request-Ext-Processed":["true"],...},"body":{"bytes":0,"sha256":"e3b0..."}}</pre>
- * Header names are Go-canonical ({@code X-Request-Id}), values are lists in arrival order, Host and
- * HTTP/2 pseudo-headers are left out (Go keeps them out of the header map too).
+ * <p>By default it answers as dev mode's demo upstream does ({@link io.sluice.devmode.JsonEcho}): 200
+ * {@code application/json} describing the request it saw, its body streamed and summarised by length and SHA-256.
  *
  * <p>Query parameters:
  * <ul>
@@ -39,8 +34,7 @@ import io.vertx.core.http.HttpServerOptions;
  * </ul>
  * A bad parameter gets 400 text/plain naming it.
  *
- * <p>Give it Quarkus's {@link Vertx} in the application, or use {@link #standalone()} from tests and
- * plain mains; the standalone instance closes its own Vert.x on {@link #close()}.
+ * <p>It runs on a Vert.x of its own, which {@link #close()} closes.
  */
 public final class EchoUpstream implements AutoCloseable {
 
@@ -53,22 +47,15 @@ public final class EchoUpstream implements AutoCloseable {
     private static final Duration AWAIT = Duration.ofSeconds(10);
 
     private final Vertx vertx;
-    private final boolean ownsVertx;
     private volatile HttpServer server;
 
-    /** Serves on the given Vert.x, which the caller keeps owning. */
-    public EchoUpstream(Vertx vertx) {
-        this(vertx, false);
-    }
-
-    private EchoUpstream(Vertx vertx, boolean ownsVertx) {
+    private EchoUpstream(Vertx vertx) {
         this.vertx = vertx;
-        this.ownsVertx = ownsVertx;
     }
 
-    /** An echo server on a Vert.x of its own, for code that runs outside Quarkus. */
+    /** An echo server on a Vert.x of its own. */
     public static EchoUpstream standalone() {
-        return new EchoUpstream(Vertx.vertx(), true);
+        return new EchoUpstream(Vertx.vertx());
     }
 
     /** Byte {@code offset} .. {@code offset+len-1} of the deterministic {@code ?bytes=N} stream. */
@@ -97,7 +84,7 @@ public final class EchoUpstream implements AutoCloseable {
         });
     }
 
-    /** {@link #start} for callers that may block: tests, mains, StartupEvent observers. Not for event loops. */
+    /** {@link #start} for callers that may block. Not for event loops. */
     public int startAndAwait(String host, int port) {
         refuseOnEventLoop("startAndAwait");
         return start(host, port).await().atMost(AWAIT);
@@ -112,7 +99,7 @@ public final class EchoUpstream implements AutoCloseable {
         return s.actualPort();
     }
 
-    /** Stops listening; the Vert.x stays up (it belongs to the caller, or {@link #close()} closes it). */
+    /** Stops listening; the Vert.x stays up until {@link #close()}. */
     public Uni<Void> stop() {
         return Uni.createFrom().deferred(() -> {
             HttpServer s = server;
@@ -123,7 +110,7 @@ public final class EchoUpstream implements AutoCloseable {
     }
 
     /**
-     * Blocking stop, bounded; also closes the private Vert.x of a {@link #standalone()} instance. Vert.x is
+     * Blocking stop, bounded; also closes the private Vert.x. Vert.x is
      * closed from the calling thread, not chained on the server's close: a continuation scheduled on an event
      * loop that is shutting down would be rejected and never complete. On an event loop it only starts the
      * stop, because waiting there would deadlock the loop that has to do the closing.
@@ -136,9 +123,7 @@ public final class EchoUpstream implements AutoCloseable {
         }
         try {
             stop().await().atMost(AWAIT);
-            if (ownsVertx) {
-                vertx.close().toCompletionStage().toCompletableFuture().get(AWAIT.toMillis(), TimeUnit.MILLISECONDS);
-            }
+            vertx.close().toCompletionStage().toCompletableFuture().get(AWAIT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (RuntimeException | ExecutionException | TimeoutException e) {

@@ -1,4 +1,4 @@
-package io.sluice.devmode;
+package io.sluice.testing;
 
 import java.nio.charset.StandardCharsets;
 

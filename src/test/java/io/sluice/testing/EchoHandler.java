@@ -1,14 +1,8 @@
-package io.sluice.devmode;
+package io.sluice.testing;
 
-import java.security.MessageDigest;
-import java.util.ArrayList;
-import java.util.HexFormat;
-import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 
-import org.jboss.logging.Logger;
-
+import io.sluice.devmode.JsonEcho;
 import io.vertx.core.Handler;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
@@ -16,30 +10,19 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.HttpVersion;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 
 /**
- * Answers one request for {@link EchoUpstream}. Runs on a Vert.x event loop, so nothing here may
- * block: the request body is hashed chunk by chunk as it arrives and a {@code ?bytes=N} download
- * is written only as fast as the connection drains.
+ * Answers one request for {@link EchoUpstream}: dev mode's {@link JsonEcho}, and the query parameters the tests use.
+ * Runs on a Vert.x event loop, so nothing here may block: the request body is hashed chunk by chunk as it arrives
+ * and a {@code ?bytes=N} download is written only as fast as the connection drains.
  */
 final class EchoHandler implements Handler<HttpServerRequest> {
 
-    private static final Logger LOG = Logger.getLogger(EchoHandler.class);
     private static final int MAX_CHUNK = 16 * 1024 * 1024;
 
     @Override
     public void handle(HttpServerRequest req) {
-        MessageDigest sha = EchoPattern.newSha256();
-        long[] received = {0};
-        req.handler(buf -> {
-            received[0] += buf.length();
-            sha.update(buf.getBytes());
-        });
-        // A client that resets mid-upload never reaches endHandler; there is nothing to clean up.
-        req.exceptionHandler(err -> LOG.debugf("echo request %s %s failed: %s", req.method(), req.uri(), err));
-        req.endHandler(v -> respond(req, received[0], HexFormat.of().formatHex(sha.digest())));
+        JsonEcho.afterBody(req, (sha256, bytes) -> respond(req, bytes, sha256));
     }
 
     private static void respond(HttpServerRequest req, long bodyBytes, String bodySha256) {
@@ -59,7 +42,7 @@ final class EchoHandler implements Handler<HttpServerRequest> {
             if (noBody) {
                 resp.end();
             } else {
-                resp.end(requestInfo(req, bodyBytes, bodySha256).encode());
+                resp.end(JsonEcho.describe(req, bodyBytes, bodySha256).encode());
             }
             return;
         }
@@ -78,73 +61,6 @@ final class EchoHandler implements Handler<HttpServerRequest> {
             resp.putHeader("content-length", Long.toString(query.bytes()));
         }
         new Download(resp, query.bytes(), query.chunk(), query.text()).pump();
-    }
-
-    /** Same shape as the echo backend of Envoy Gateway's examples and the Gateway API conformance suite. */
-    static JsonObject requestInfo(HttpServerRequest req, long bodyBytes, String bodySha256) {
-        return new JsonObject()
-                .put("path", req.uri())
-                .put("host", host(req))
-                .put("method", req.method().name())
-                .put("proto", req.version() == HttpVersion.HTTP_2 ? "HTTP/2.0"
-                        : req.version() == HttpVersion.HTTP_1_0 ? "HTTP/1.0" : "HTTP/1.1")
-                .put("headers", goStyleHeaders(req.headers()))
-                .put("body", new JsonObject().put("bytes", bodyBytes).put("sha256", bodySha256));
-    }
-
-    private static String host(HttpServerRequest req) {
-        String host = req.getHeader("host");
-        if (host != null) {
-            return host;
-        }
-        return req.authority() == null ? "" : req.authority().toString();
-    }
-
-    /**
-     * Go's net/http view of the headers: canonical names, every value kept in order, sorted keys as
-     * encoding/json prints maps, and neither Host nor HTTP/2 pseudo-headers (Go moves both into
-     * Request fields).
-     */
-    static JsonObject goStyleHeaders(MultiMap headers) {
-        Map<String, Object> byName = new TreeMap<>();
-        for (Map.Entry<String, String> h : headers) {
-            String name = h.getKey();
-            if (name.startsWith(":") || name.equalsIgnoreCase("host")) {
-                continue;
-            }
-            @SuppressWarnings("unchecked")
-            List<Object> values = (List<Object>) byName.computeIfAbsent(canonicalHeaderKey(name), k -> new ArrayList<>());
-            values.add(h.getValue());
-        }
-        byName.replaceAll((k, v) -> new JsonArray((List<?>) v));
-        return new JsonObject(byName);
-    }
-
-    /** Go's textproto.CanonicalMIMEHeaderKey: names with non-token bytes are returned unchanged. */
-    static String canonicalHeaderKey(String name) {
-        for (int i = 0; i < name.length(); i++) {
-            if (!isTokenChar(name.charAt(i))) {
-                return name;
-            }
-        }
-        StringBuilder out = new StringBuilder(name.length());
-        boolean upper = true;
-        for (int i = 0; i < name.length(); i++) {
-            char c = name.charAt(i);
-            if (upper && c >= 'a' && c <= 'z') {
-                c = (char) (c - 32);
-            } else if (!upper && c >= 'A' && c <= 'Z') {
-                c = (char) (c + 32);
-            }
-            out.append(c);
-            upper = c == '-';
-        }
-        return out.toString();
-    }
-
-    private static boolean isTokenChar(char c) {
-        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-                || "!#$%&'*+-.^_`|~".indexOf(c) >= 0;
     }
 
     private static void echoRequestHeaders(MultiMap from, MultiMap to) {
