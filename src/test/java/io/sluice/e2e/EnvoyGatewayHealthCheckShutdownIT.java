@@ -3,6 +3,8 @@ package io.sluice.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -57,7 +59,9 @@ class EnvoyGatewayHealthCheckShutdownIT {
 
         // Quarkus' own pre-shutdown delay falls back to the same default when the key is unset.
         Properties application = new Properties();
-        try (InputStream in = getClass().getResourceAsStream("/application.properties")) {
+        // The main file: the class loader would find src/test/resources' application.properties first.
+        try (InputStream in = Files.newInputStream(Path.of(System.getProperty("sluice.build.dir", "target"), "classes",
+                "application.properties"))) {
             application.load(in);
         }
         assertThat(application.getProperty("quarkus.shutdown.delay"))
