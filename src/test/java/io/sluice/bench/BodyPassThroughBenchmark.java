@@ -18,6 +18,7 @@ import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.junit.QuarkusTest;
+import io.sluice.testing.Bench;
 import io.sluice.testing.EchoUpstream;
 import io.sluice.testing.EnvoyLauncher;
 
@@ -27,6 +28,7 @@ import io.sluice.testing.EnvoyLauncher;
  * Run with {@code ./mvnw -Pbench test -Dtest=BodyPassThroughBenchmark}; not part of the test suite.
  */
 @QuarkusTest
+@Bench
 class BodyPassThroughBenchmark {
 
     static final long BYTES = Long.getLong("bench.bytes", 128L * 1024 * 1024);

@@ -25,6 +25,7 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.sluice.perf.ExtProcLoad;
 import io.sluice.perf.ExtProcWorkload;
+import io.sluice.testing.Bench;
 import io.sluice.testing.EnrichmentServerResource;
 
 /**
@@ -35,6 +36,7 @@ import io.sluice.testing.EnrichmentServerResource;
  */
 @QuarkusTest
 @QuarkusTestResource(EnrichmentServerResource.class)
+@Bench
 class EnrichmentBenchmark {
 
     static final int CONCURRENCY = Integer.getInteger("bench.concurrency", 32);

@@ -6,8 +6,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.quarkus.test.QuarkusUnitTest;
+import io.sluice.testing.StartupFailure;
 
 /** A call that may outlast Envoy's message timer, with no override allowed, would turn into Envoy's 504s. */
+@StartupFailure
 class EnrichmentTimeoutBeyondEnvoysTest {
 
     @RegisterExtension

@@ -8,8 +8,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.quarkus.test.QuarkusUnitTest;
+import io.sluice.testing.StartupFailure;
 
 /** The upper bound of sluice.transport.event-loops depends on Vert.x's own (ConfigBoundsTest covers 0). */
+@StartupFailure
 class EventLoopsBeyondVertxTest {
 
     @RegisterExtension

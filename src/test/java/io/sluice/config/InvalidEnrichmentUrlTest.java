@@ -6,8 +6,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.quarkus.test.QuarkusUnitTest;
+import io.sluice.testing.StartupFailure;
 
 /** The test profile sets its own URL (application.properties), so the override carries the profile too. */
+@StartupFailure
 class InvalidEnrichmentUrlTest {
 
     @RegisterExtension

@@ -6,8 +6,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.quarkus.test.QuarkusUnitTest;
+import io.sluice.testing.StartupFailure;
 
 /** A stage key that maps to nothing would otherwise leave the stage on its default, silently. */
+@StartupFailure
 class MisspeltStageKeyTest {
 
     @RegisterExtension

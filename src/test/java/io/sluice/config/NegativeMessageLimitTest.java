@@ -6,8 +6,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.quarkus.test.QuarkusUnitTest;
+import io.sluice.testing.StartupFailure;
 
 /** Before ConfigBounds, this started, reported ready, and then ended every exchange with RESOURCE_EXHAUSTED. */
+@StartupFailure
 class NegativeMessageLimitTest {
 
     @RegisterExtension

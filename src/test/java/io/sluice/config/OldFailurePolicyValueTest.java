@@ -6,8 +6,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.quarkus.test.QuarkusUnitTest;
+import io.sluice.testing.StartupFailure;
 
 /** Enrichment's old fail-closed is the stage vocabulary's respond now: the old value must not start, nor mean open. */
+@StartupFailure
 class OldFailurePolicyValueTest {
 
     @RegisterExtension

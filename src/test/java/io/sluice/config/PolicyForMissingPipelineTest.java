@@ -6,8 +6,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.quarkus.test.QuarkusUnitTest;
+import io.sluice.testing.StartupFailure;
 
 /** A per-pipeline failure policy for a pipeline that does not exist would never apply. */
+@StartupFailure
 class PolicyForMissingPipelineTest {
 
     @RegisterExtension

@@ -9,8 +9,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.quarkus.test.QuarkusUnitTest;
+import io.sluice.testing.StartupFailure;
 import io.sluice.testing.TestPki;
 
+@StartupFailure
 class TlsCertificateMissingTest {
 
     static final TestPki PKI = TestPki.create(Path.of("target", "test-pki", "certificate-missing").toAbsolutePath());

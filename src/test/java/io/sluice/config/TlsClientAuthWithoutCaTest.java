@@ -9,9 +9,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.quarkus.test.QuarkusUnitTest;
+import io.sluice.testing.StartupFailure;
 import io.sluice.testing.TestPki;
 
 /** mTLS without saying which CA issues client certificates would let the JDK's public CAs decide. */
+@StartupFailure
 class TlsClientAuthWithoutCaTest {
 
     static final TestPki PKI = TestPki.create(Path.of("target", "test-pki", "client-auth-without-ca").toAbsolutePath());

@@ -9,9 +9,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.quarkus.test.QuarkusUnitTest;
+import io.sluice.testing.StartupFailure;
 import io.sluice.testing.TestPki;
 
 /** Certificate and key that are each valid PEM, from the same CA, but not a pair: a mixed-up Secret. */
+@StartupFailure
 class TlsKeyMismatchTest {
 
     static final TestPki PKI = TestPki.create(Path.of("target", "test-pki", "key-mismatch").toAbsolutePath());

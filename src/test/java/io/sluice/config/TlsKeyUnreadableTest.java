@@ -9,9 +9,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.quarkus.test.QuarkusUnitTest;
+import io.sluice.testing.StartupFailure;
 import io.sluice.testing.TestPki;
 
 /** A directory where the key file should be: unreadable even for root, unlike a file with mode 000. */
+@StartupFailure
 class TlsKeyUnreadableTest {
 
     static final TestPki PKI = TestPki.create(Path.of("target", "test-pki", "key-unreadable").toAbsolutePath());

@@ -6,8 +6,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.quarkus.test.QuarkusUnitTest;
+import io.sluice.testing.StartupFailure;
 
 /** The socket's directory does not exist (a volume that was not mounted, say): binding fails. */
+@StartupFailure
 class UnixSocketUnbindableTest {
 
     static final String PATH = "/nonexistent-sluice-dir/ext-proc.sock";

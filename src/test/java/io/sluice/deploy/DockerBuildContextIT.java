@@ -12,10 +12,13 @@ import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 
+import io.sluice.testing.Packaged;
+
 /**
  * After {@code package}, every source that {@code docker/Dockerfile.jvm} copies exists in the fast-jar layout,
  * so {@code docker build} (which cannot run on this machine) would find its inputs.
  */
+@Packaged
 class DockerBuildContextIT {
 
     @Test

@@ -17,12 +17,15 @@ import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import io.sluice.testing.Packaged;
+
 /**
  * The Service and Deployment that quarkus-kubernetes writes on {@code package} serve what the gateway
  * resources under {@code kubernetes/} expect: the names and ports there are compared with the generated ones,
  * not with constants. And the Deployment is fit to run: probes, resources, a locked-down security context, TLS
  * from the mounted Secret, the PodDisruptionBudget and HorizontalPodAutoscaler of {@code src/main/kubernetes/}.
  */
+@Packaged
 class GeneratedServiceIT {
 
     static final String TLS_SECRET = "sluice-tls";

@@ -16,6 +16,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import io.sluice.monitoring.AlertRule;
 import io.sluice.monitoring.MonitoringKit;
+import io.sluice.testing.Packaged;
 
 /**
  * The monitoring kit in {@code kubernetes/monitoring/} fits what {@code package} generates: the ServiceMonitor selects
@@ -23,6 +24,7 @@ import io.sluice.monitoring.MonitoringKit;
  * the job the ServiceMonitor produces (the Service's name), and the memory thresholds follow the Deployment's JVM
  * settings.
  */
+@Packaged
 class MonitoringWiringIT {
 
     private static final Pattern JOB = Pattern.compile("job=\"([^\"]*)\"");

@@ -11,10 +11,13 @@ import java.util.zip.ZipFile;
 
 import org.junit.jupiter.api.Test;
 
+import io.sluice.testing.Packaged;
+
 /**
  * The application {@code package} wrote ({@code target/quarkus-app}) carries no test harness, nothing of dev mode's
  * demo and no test configuration; see {@link PackagedAppScan} for what each of those is.
  */
+@Packaged
 class PackagedAppContentsIT {
 
     @Test

@@ -19,6 +19,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.sluice.testing.Packaged;
+
 /**
  * The stage test kit as a stage author gets it: {@code src/it/stage-consumer}, a project of its own, compiles its
  * stage and runs its test against the jars {@code package} just wrote, resolved as Maven dependencies
@@ -26,6 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
  * own, laid out as {@code install} would; everything else comes, offline, from this build's local repository behind
  * it ({@code maven.repo.local.tail}), so nothing is installed there.
  */
+@Packaged
 class StageTestKitConsumerIT {
 
     static final String VERSION = required("sluice.version");

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import io.sluice.testing.EchoUpstream;
 import io.sluice.testing.EnrichmentServer;
 import io.sluice.testing.EnvoyLauncher;
+import io.sluice.testing.Packaged;
 import io.sluice.testing.SluiceProcess;
 import io.vertx.core.json.JsonObject;
 
@@ -26,6 +27,7 @@ import io.vertx.core.json.JsonObject;
  * the 350 ms answer. The same request through an Envoy that allows no override ends in Envoy's 504: the override is
  * what carries it.
  */
+@Packaged
 class EnrichmentTimerIT {
 
     static SluiceProcess sluice;

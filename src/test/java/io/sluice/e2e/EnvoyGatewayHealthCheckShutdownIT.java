@@ -17,6 +17,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.quarkus.runtime.configuration.DurationConverter;
+import io.sluice.testing.Packaged;
 import io.smallrye.config.WithDefault;
 import io.sluice.lifecycle.ShutdownBudget;
 import io.sluice.lifecycle.ShutdownConfig;
@@ -29,6 +30,7 @@ import io.sluice.testing.SluiceProcess;
  * {@code backendSettings.healthCheck.active.type: GRPC} and nothing else set: Envoy marks Sluice down before Sluice
  * refuses new streams, and the whole shutdown fits the generated Deployment's grace period.
  */
+@Packaged
 class EnvoyGatewayHealthCheckShutdownIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();

@@ -23,6 +23,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import io.restassured.response.Response;
 import io.sluice.testing.EchoUpstream;
 import io.sluice.testing.EnvoyLauncher;
+import io.sluice.testing.Packaged;
 import io.sluice.testing.SluiceProcess;
 import io.sluice.testing.TestPki;
 
@@ -35,6 +36,7 @@ import io.sluice.testing.TestPki;
  * look-alikes the task's tests used to run on ({@code eg-task.yaml}, with a 1 s message timeout and attributes Envoy
  * Gateway does not send).
  */
+@Packaged
 class EnvoyGatewayRenderedE2eIT {
 
     static Stream<EnvoyGatewayPattern> patterns() {

@@ -18,11 +18,14 @@ import org.junit.jupiter.params.provider.MethodSource;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.sluice.testing.Packaged;
+
 /**
  * Every Envoy Gateway pattern shipped in {@code kubernetes/envoy-gateway/}, through Envoy Gateway's own translator
  * ({@code egctl x translate}, the version the pom pins): Envoy Gateway must accept every resource, and the ext_proc
  * filter and cluster it renders are what the README and the test bootstraps that stand for Envoy Gateway assume.
  */
+@Packaged
 class EnvoyGatewayTranslationIT {
 
     static final String ROUTE = "httproute/default/myapp/rule/0/match/0/www_example_com";

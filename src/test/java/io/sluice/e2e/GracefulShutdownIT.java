@@ -24,6 +24,7 @@ import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 
 import io.sluice.testing.EnvoyLauncher;
+import io.sluice.testing.Packaged;
 import io.sluice.testing.SluiceProcess;
 
 /**
@@ -33,6 +34,7 @@ import io.sluice.testing.SluiceProcess;
  * processing when it refuses new streams (held open by slow readers until after its GOAWAY); the stopped process must
  * exit within its delay plus drain timeout, and log the drain.
  */
+@Packaged
 class GracefulShutdownIT {
 
     static final Duration DELAY = Duration.ofSeconds(2);

@@ -25,6 +25,7 @@ import io.netty.handler.ssl.JdkSslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
 import io.sluice.testing.GrpcTestChannel;
+import io.sluice.testing.Packaged;
 import io.sluice.testing.RawGrpc;
 import io.sluice.testing.RawHttp2;
 import io.sluice.testing.SluiceProcess;
@@ -37,6 +38,7 @@ import io.sluice.testing.TestPki;
  * GOAWAY and are counted, undecodable bytes end
  * their stream with INVALID_ARGUMENT; after each, a canary exchange on a new connection is served.
  */
+@Packaged
 class HostileTlsIT {
 
     private static final String TLS_HANDSHAKE = "sluice_transport_errors_total{cause=\"tls_handshake\"}";

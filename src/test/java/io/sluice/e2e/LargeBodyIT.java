@@ -30,6 +30,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import io.sluice.testing.EchoText;
 import io.sluice.testing.EchoUpstream;
 import io.sluice.testing.EnvoyLauncher;
+import io.sluice.testing.Packaged;
 import io.sluice.testing.SluiceProcess;
 import io.vertx.core.json.JsonObject;
 
@@ -42,6 +43,7 @@ import io.vertx.core.json.JsonObject;
  * 1 GiB runs. Figures go to {@code target/large-body/report.md}.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@Packaged
 class LargeBodyIT {
 
     static final long MIB = 1024 * 1024;

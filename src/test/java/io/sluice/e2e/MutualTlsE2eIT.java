@@ -18,6 +18,7 @@ import grpc.health.v1.HealthOuterClass.HealthCheckResponse.ServingStatus;
 import io.grpc.StatusRuntimeException;
 import io.sluice.testing.EnvoyLauncher;
 import io.sluice.testing.GrpcTestChannel;
+import io.sluice.testing.Packaged;
 import io.sluice.testing.SluiceProcess;
 import io.sluice.testing.TestPki;
 
@@ -25,6 +26,7 @@ import io.sluice.testing.TestPki;
  * mTLS: Sluice (the packaged jar) requires a client certificate issued by the CA of {@code sluice.tls.client-ca}. Envoy
  * with such a certificate is served; Envoy without one, or with one from another CA, is refused.
  */
+@Packaged
 class MutualTlsE2eIT {
 
     static TestPki pki;

@@ -24,6 +24,7 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.sluice.testing.EnvoyLauncher;
 import io.sluice.testing.GrpcTestChannel;
+import io.sluice.testing.Packaged;
 import io.sluice.testing.SluiceProcess;
 import io.sluice.testing.TestPki;
 
@@ -34,6 +35,7 @@ import io.sluice.testing.TestPki;
  * the CA of its ConfigMap, here the run's) reaches Sluice, an Envoy whose policy names another host is refused, and a
  * plaintext client gets nothing from the TLS port.
  */
+@Packaged
 class TlsE2eIT {
 
     static TestPki pki;

@@ -26,6 +26,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 import grpc.health.v1.HealthOuterClass.HealthCheckResponse.ServingStatus;
 import io.sluice.testing.EnvoyLauncher;
 import io.sluice.testing.GrpcTestChannel;
+import io.sluice.testing.Packaged;
 import io.sluice.testing.SluiceProcess;
 
 /**
@@ -34,6 +35,7 @@ import io.sluice.testing.SluiceProcess;
  * (its ext_proc cluster's only endpoint a {@code pipe} address), the socket path moved to this machine. The socket starts out occupied by a stale file, as a killed Sluice leaves it.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@Packaged
 class UnixSocketE2eIT {
 
     /** The cluster Envoy Gateway names after the sidecar policy's first backend. */

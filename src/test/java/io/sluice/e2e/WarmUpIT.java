@@ -23,6 +23,7 @@ import org.junit.jupiter.api.Test;
 
 import io.sluice.devmode.EnvoyBinary;
 import io.sluice.testing.EnvoyLauncher;
+import io.sluice.testing.Packaged;
 import io.sluice.testing.SluiceProcess;
 
 /**
@@ -33,6 +34,7 @@ import io.sluice.testing.SluiceProcess;
  * by Sluice. With {@code sluice.warm-up.enabled=false} the same is measured and reported only: a cold JVM is expected
  * to miss Envoy's timer there. Times and failures go to {@code target/warm-up/report.md}.
  */
+@Packaged
 class WarmUpIT {
 
     static final int BURST = 32;

@@ -17,6 +17,7 @@ import io.grpc.StatusRuntimeException;
 import io.sluice.stages.EnvoyGatewayDemoStage;
 import io.sluice.stages.EnvoyGatewayDemoStageTest;
 import io.sluice.stagetest.StageTestKit;
+import io.sluice.testing.Fuzz;
 
 /**
  * Coverage-guided fuzzing of the exchange's message handling: any sequence of messages, decodable or not, ends either
@@ -26,6 +27,7 @@ import io.sluice.stagetest.StageTestKit;
  * Input: messages framed as a 2-byte length and that many bytes of a ProcessingRequest, as gRPC would hand them over.
  * Seeds ({@code ExchangeFuzzTestInputs/}) are legal exchanges of every body mode; {@code ExchangeFuzzSeeds} writes them.
  */
+@Fuzz
 class ExchangeFuzzTest {
 
     static final int MAX_MESSAGES = 24;

@@ -30,6 +30,7 @@ import io.sluice.testing.EchoText;
 import io.sluice.testing.EchoUpstream;
 import io.sluice.testing.EnrichmentServer;
 import io.sluice.testing.EnvoyLauncher;
+import io.sluice.testing.Packaged;
 import io.sluice.testing.SluiceProcess;
 
 /**
@@ -40,6 +41,7 @@ import io.sluice.testing.SluiceProcess;
  * API, the dashboard's panels are drawn from its range API into {@code target/monitoring/dashboard.png}, and a scrape
  * is linted with {@code promtool check metrics}.
  */
+@Packaged
 class MonitoringIT {
 
     static final Path DIR = Path.of("target", "monitoring").toAbsolutePath();

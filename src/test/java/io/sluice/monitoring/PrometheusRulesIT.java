@@ -10,12 +10,15 @@ import java.nio.file.StandardCopyOption;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import io.sluice.testing.Packaged;
+
 /**
  * promtool on the alerts of {@code kubernetes/monitoring/prometheusrule.yaml}: the rule file Prometheus would load from
  * it is valid ({@code check rules}), and every alert fires on the series of {@code sluice-rules-test.yaml} that should
  * fire it, with the annotations it should render, and on no others ({@code test rules}). An IT because promtool is
  * provided before the integration tests.
  */
+@Packaged
 class PrometheusRulesIT {
 
     static Path dir;

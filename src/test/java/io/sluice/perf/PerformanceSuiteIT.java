@@ -13,6 +13,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 import io.sluice.e2e.ExtProcClusterSettings;
+import io.sluice.testing.Packaged;
 import io.sluice.testing.ProcessProbe;
 import io.sluice.testing.SluiceProcess;
 
@@ -22,6 +23,7 @@ import io.sluice.testing.SluiceProcess;
  * way it writes {@code target/perf/report.md} and a CSV per table. Targets are reported, never asserted: a timed
  * assertion on a shared machine would fail on noise.
  */
+@Packaged
 class PerformanceSuiteIT {
 
     /** The same JVM options for Sluice and for the baseline, so CPU, heap and RSS compare. */
