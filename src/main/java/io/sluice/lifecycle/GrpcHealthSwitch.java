@@ -3,31 +3,29 @@ package io.sluice.lifecycle;
 import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.inject.Instance;
 
-import grpc.health.v1.HealthOuterClass.HealthCheckResponse.ServingStatus;
-import io.quarkus.grpc.runtime.health.GrpcHealthStorage;
+import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
+import io.sluice.transport.health.GrpcHealth;
 
 /**
- * Turns Quarkus' gRPC health ({@code grpc.health.v1}) to NOT_SERVING or back to SERVING for every service it reports,
+ * Turns Sluice's gRPC health ({@code grpc.health.v1}, {@link GrpcHealth}) to NOT_SERVING or back to SERVING for every service it reports,
  * the whole server ({@code ""}) included: NOT_SERVING while Sluice warms up after start, SERVING once it is warm, and
- * NOT_SERVING for good once a shutdown has begun. Quarkus itself reports SERVING from the moment its server binds and
- * to the very end; Envoy's active gRPC health check (Envoy Gateway asks for {@code ""}) then keeps or takes this host
- * out of its ext_proc cluster. The same statuses feed the SmallRye readiness check "gRPC Server", so
- * {@code /q/health/ready} agrees.
+ * NOT_SERVING for good once a shutdown has begun. Envoy's active gRPC health check (Envoy Gateway asks for {@code ""})
+ * then keeps or takes this host out of its ext_proc cluster. The same statuses feed the readiness check "gRPC Server",
+ * so {@code /q/health/ready} agrees.
  */
 @ApplicationScoped
 public class GrpcHealthSwitch {
 
-    private final Instance<GrpcHealthStorage> storage;
+    private final GrpcHealth health;
     /** Guarded by this: a warm-up that ends during a shutdown must not report SERVING again. */
     private boolean shuttingDown;
 
-    public GrpcHealthSwitch(Instance<GrpcHealthStorage> storage) {
-        this.storage = storage;
+    public GrpcHealthSwitch(GrpcHealth health) {
+        this.health = health;
     }
 
-    /** Shutdown: NOT_SERVING from now on. Returns the services switched, empty when gRPC health is disabled. */
+    /** Shutdown: NOT_SERVING from now on. Returns the services switched. */
     public synchronized List<String> notServing() {
         shuttingDown = true;
         return set(ServingStatus.NOT_SERVING);
@@ -44,12 +42,6 @@ public class GrpcHealthSwitch {
     }
 
     private List<String> set(ServingStatus status) {
-        if (!storage.isResolvable()) {
-            return List.of();
-        }
-        GrpcHealthStorage health = storage.get();
-        List<String> services = List.copyOf(health.getStatuses().keySet());
-        services.forEach(service -> health.setStatus(service, status));
-        return services;
+        return health.set(status);
     }
 }

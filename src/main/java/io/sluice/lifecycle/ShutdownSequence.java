@@ -12,8 +12,8 @@ import org.jboss.logging.Logger;
 
 import io.grpc.Server;
 import io.quarkus.runtime.ShutdownDelayInitiatedEvent;
-import io.quarkus.runtime.LaunchMode;
 import io.quarkus.runtime.ShutdownEvent;
+import io.sluice.transport.TcpServer;
 import io.sluice.transport.uds.UnixSocketServer;
 
 /**
@@ -24,8 +24,8 @@ import io.sluice.transport.uds.UnixSocketServer;
  * <li>Quarkus waits {@code quarkus.shutdown.delay} ({@code sluice.shutdown.delay}) so that Envoy's health check and
  * Kubernetes' endpoints move new exchanges elsewhere.</li>
  * <li>{@link ShutdownEvent}, first of its observers: the gRPC servers (TCP and the optional Unix socket) refuse new
- * streams with GOAWAY and the exchanges in flight get {@code sluice.shutdown.drain-timeout} to finish, before Vert.x
- * and Quarkus' own gRPC verticle (which would cut every stream at once) go down.</li>
+ * streams with GOAWAY and the exchanges in flight get {@code sluice.shutdown.drain-timeout} to finish, before the
+ * servers' own stop cuts what is left.</li>
  * </ol>
  */
 @ApplicationScoped
@@ -35,11 +35,14 @@ public class ShutdownSequence {
 
     private final ShutdownConfig config;
     private final GrpcHealthSwitch health;
+    private final TcpServer tcp;
     private final UnixSocketServer unixSocket;
     private final AtomicBoolean unhealthy = new AtomicBoolean();
 
-    public ShutdownSequence(ShutdownConfig config, GrpcHealthSwitch health, UnixSocketServer unixSocket) {
+    public ShutdownSequence(ShutdownConfig config, GrpcHealthSwitch health, TcpServer tcp,
+            UnixSocketServer unixSocket) {
         this.config = config;
+        this.tcp = tcp;
         this.health = health;
         this.unixSocket = unixSocket;
     }
@@ -52,10 +55,7 @@ public class ShutdownSequence {
         // Without a delay (dev mode, or delay 0) Quarkus fires no ShutdownDelayInitiatedEvent.
         turnUnhealthy();
         List<Server> servers = new ArrayList<>();
-        // Dev mode keeps Quarkus' gRPC server across live reloads (each one fires ShutdownEvent): never stop it there.
-        if (LaunchMode.current() != LaunchMode.DEVELOPMENT) {
-            servers.addAll(QuarkusGrpcServers.running());
-        }
+        tcp.grpcServer().ifPresent(servers::add);
         unixSocket.grpcServer().ifPresent(servers::add);
         LOG.infof("Shutdown: refusing new ext_proc streams (GOAWAY to %d gRPC server(s)); waiting up to %d ms for "
                 + "the exchanges in flight (%s)", servers.size(), config.drainTimeout().toMillis(), ShutdownConfig.DRAIN_TIMEOUT);

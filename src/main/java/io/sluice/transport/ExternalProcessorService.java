@@ -1,13 +1,13 @@
 package io.sluice.transport;
 
+import jakarta.enterprise.context.ApplicationScoped;
+
 import io.envoyproxy.envoy.service.ext_proc.v3.ExternalProcessorGrpc;
 import io.envoyproxy.envoy.service.ext_proc.v3.ProcessingRequest;
 import io.envoyproxy.envoy.service.ext_proc.v3.ProcessingResponse;
 import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
-import io.quarkus.grpc.GrpcService;
-import io.quarkus.grpc.RegisterInterceptor;
 import io.sluice.config.SluiceConfig;
 import io.sluice.exchange.Exchange;
 import io.sluice.exchange.ExchangeFactory;
@@ -19,12 +19,11 @@ import io.sluice.transport.warmup.WarmUpMarker;
 /**
  * {@code envoy.service.ext_proc.v3.ExternalProcessor/Process}, served from the grpc-java classes of
  * {@code io.envoyproxy.controlplane:api} rather than Quarkus' generated Mutiny adapter, because that adapter
- * requests inbound messages without bound and flow control would be lost.
+ * requests inbound messages without bound and flow control would be lost. Sluice's own listeners serve it
+ * ({@link ListenerServices}), not Quarkus' gRPC server.
  */
-@GrpcService
-@RegisterInterceptor(TraceContextInterceptor.class)
-@RegisterInterceptor(WarmUpMarker.class)
-public class ExternalProcessorService implements io.grpc.BindableService, ExternalProcessorGrpc.AsyncService {
+@ApplicationScoped
+public class ExternalProcessorService implements ExternalProcessorGrpc.AsyncService {
 
     private final ExchangeFactory exchanges;
     private final SluiceConfig config;
@@ -57,11 +56,6 @@ public class ExternalProcessorService implements io.grpc.BindableService, Extern
         public void onCompleted() {
         }
     };
-
-    @Override
-    public io.grpc.ServerServiceDefinition bindService() {
-        return TolerantDecoding.of(ExternalProcessorGrpc.bindService(this));
-    }
 
     @Override
     public StreamObserver<ProcessingRequest> process(StreamObserver<ProcessingResponse> responses) {

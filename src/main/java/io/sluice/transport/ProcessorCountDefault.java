@@ -13,11 +13,8 @@ import io.smallrye.config.common.MapBackedConfigSource;
 
 /**
  * Supplies {@code sluice.transport.event-loops} (default: the processors the JVM sees, which in a container is its CPU
- * limit, rounded up) and feeds it to {@code quarkus.grpc.server.instances}: the separate gRPC server's Netty worker group
- * is made of one Vert.x event loop per gRPC verticle, and Quarkus' default of 1 put every ext_proc connection on one
- * thread whatever the cores. A property file cannot compute the default, and a bad value must fail here, naming the key,
- * before Vert.x refuses to deploy the verticles with a message that names none. Lowest ordinal: any file, system
- * property or environment variable wins, {@code quarkus.grpc.server.instances} itself included.
+ * limit, rounded up), the event-loop threads of Sluice's gRPC listeners: a property file cannot compute that default,
+ * and a bad value fails here, naming the key. Lowest ordinal: any file, system property or environment variable wins.
  */
 public final class ProcessorCountDefault implements ConfigSourceFactory {
 
@@ -35,13 +32,11 @@ public final class ProcessorCountDefault implements ConfigSourceFactory {
                         + " is not a number of event loops");
             }
             if (loops < 1) {
-                throw new IllegalArgumentException(TransportConfig.EVENT_LOOPS + "=" + loops + " must be between 1 and "
-                        + "the Vert.x event loops (quarkus.vertx.event-loops-pool-size)");
+                throw new IllegalArgumentException(TransportConfig.EVENT_LOOPS + "=" + loops + " must be at least 1");
             }
         }
         String value = Integer.toString(loops);
-        return List.of(new MapBackedConfigSource("sluice-event-loops", Map.of(TransportConfig.EVENT_LOOPS, value,
-                "quarkus.grpc.server.instances", value), 1) {
+        return List.of(new MapBackedConfigSource("sluice-event-loops", Map.of(TransportConfig.EVENT_LOOPS, value), 1) {
         });
     }
 

@@ -12,7 +12,7 @@ import io.quarkus.runtime.configuration.ConfigurationException;
 import io.sluice.config.ConfigBoundsCheck;
 
 /**
- * The validated {@link TransportConfig}, applied alike to the TCP server ({@link TransportCustomizer}) and the Unix
+ * The validated {@link TransportConfig}, applied alike to the TCP server ({@link TcpServer}) and the Unix
  * socket server: each key's own bound in {@link io.sluice.config.ConfigBounds}, what depends on another key here.
  * {@code @Startup}: Quarkus builds the gRPC server before start-up beans run and only logs a failure there, so a bad
  * setting must also fail start-up here, naming its key.
@@ -28,16 +28,10 @@ public class TransportSettings {
     private final TransportConfig config;
 
     /** {@code bounds}: each key's own bound is checked before the gRPC server is built from these settings. */
-    public TransportSettings(TransportConfig config, ConfigBoundsCheck bounds,
-            @ConfigProperty(name = "quarkus.vertx.event-loops-pool-size") Optional<Integer> vertxEventLoops) {
+    public TransportSettings(TransportConfig config, ConfigBoundsCheck bounds) {
         this.eventLoops = config.eventLoops();
         this.maxConcurrentStreams = config.maxConcurrentStreams();
         this.streamWindow = config.streamWindow();
-        int vertxLoops = vertxEventLoops.orElse(2 * Runtime.getRuntime().availableProcessors());
-        if (eventLoops < 1 || eventLoops > vertxLoops) {
-            throw new ConfigurationException(TransportConfig.EVENT_LOOPS + "=" + eventLoops + " must be between 1 and "
-                    + vertxLoops + " (the Vert.x event loops the gRPC server is built from: quarkus.vertx.event-loops-pool-size)");
-        }
         long connection = (long) maxConcurrentStreams * streamWindow;
         if (connection > Integer.MAX_VALUE) {
             throw new ConfigurationException(TransportConfig.MAX_CONCURRENT_STREAMS + " x " + TransportConfig.STREAM_WINDOW

@@ -24,6 +24,7 @@ import io.sluice.lifecycle.GrpcHealthSwitch;
 import io.sluice.pipeline.BoundStage;
 import io.sluice.pipeline.Pipeline;
 import io.sluice.pipeline.PipelineRegistry;
+import io.sluice.transport.health.GrpcHealth;
 import io.sluice.transport.warmup.WarmUpMarker;
 import io.vertx.core.Vertx;
 
@@ -45,13 +46,13 @@ public class WarmUpSequence {
     private final GrpcHealthSwitch health;
     private final WarmUpReadiness readiness;
     private final WarmUpMarker marker;
-    private final HeldGrpcHealth held;
+    private final GrpcHealth held;
     private final Vertx vertx;
     private volatile WarmUpRun run;
     private volatile Thread thread;
 
     public WarmUpSequence(WarmUpConfig config, SluiceConfig sluice, PipelineRegistry pipelines, GrpcHealthSwitch health,
-            @Readiness WarmUpReadiness readiness, WarmUpMarker marker, HeldGrpcHealth held, Vertx vertx) {
+            @Readiness WarmUpReadiness readiness, WarmUpMarker marker, GrpcHealth held, Vertx vertx) {
         this.config = config;
         this.sluice = sluice;
         this.pipelines = pipelines;

@@ -43,7 +43,7 @@ class GrpcEnrichmentClientTest {
                         return attributes;
                     }
                 })
-                .addService(new EnrichmentGrpc.EnrichmentImplBase() {
+                .addService(EnrichmentGrpc.bindService(new EnrichmentGrpc.AsyncService() {
                     @Override
                     public void enrich(EnrichRequest request, StreamObserver<EnrichResponse> answer) {
                         calls.incrementAndGet();
@@ -66,7 +66,7 @@ class GrpcEnrichmentClientTest {
                         }
                         answer.onCompleted();
                     }
-                }).build().start();
+                })).build().start();
         client = new GrpcEnrichmentClient("127.0.0.1", server.getPort());
     }
 

@@ -38,7 +38,7 @@ class GracefulDrainTest {
 
     @BeforeEach
     void start() throws Exception {
-        server = NettyServerBuilder.forPort(0).addService(new Answering()).build().start();
+        server = NettyServerBuilder.forPort(0).addService(ExternalProcessorGrpc.bindService(new Answering())).build().start();
         channel = NettyChannelBuilder.forAddress("127.0.0.1", server.getPort()).usePlaintext().build();
     }
 
@@ -107,7 +107,7 @@ class GracefulDrainTest {
     }
 
     /** Answers every message with the matching empty reply and completes when the client half-closes. */
-    static final class Answering extends ExternalProcessorGrpc.ExternalProcessorImplBase {
+    static final class Answering implements ExternalProcessorGrpc.AsyncService {
         @Override
         public StreamObserver<ProcessingRequest> process(StreamObserver<ProcessingResponse> responses) {
             return new StreamObserver<>() {

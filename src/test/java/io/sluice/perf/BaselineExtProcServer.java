@@ -44,7 +44,7 @@ public final class BaselineExtProcServer {
     private BaselineExtProcServer(int port) throws IOException {
         // directExecutor: the handler never blocks, so it runs on the transport threads like Sluice's does,
         // instead of paying a thread hand-off per message on grpc-java's default pool.
-        server = NettyServerBuilder.forPort(port).directExecutor().addService(new ExternalProcessorGrpc.ExternalProcessorImplBase() {
+        server = NettyServerBuilder.forPort(port).directExecutor().addService(ExternalProcessorGrpc.bindService(new ExternalProcessorGrpc.AsyncService() {
             @Override
             public StreamObserver<ProcessingRequest> process(StreamObserver<ProcessingResponse> out) {
                 return new StreamObserver<>() {
@@ -73,7 +73,7 @@ public final class BaselineExtProcServer {
                     }
                 };
             }
-        }).build().start();
+        })).build().start();
     }
 
     private static HeadersResponse tag(String name) {

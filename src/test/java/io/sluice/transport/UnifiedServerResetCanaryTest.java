@@ -66,10 +66,10 @@ class UnifiedServerResetCanaryTest {
     static void start() throws Exception {
         vertx = Vertx.vertx();
         GrpcServer grpc = GrpcServer.server(vertx);
-        GrpcServiceBridge.bridge(SERVICE.bindService()).bind(grpc);
+        GrpcServiceBridge.bridge(ExternalProcessorGrpc.bindService(SERVICE)).bind(grpc);
         unified = vertx.createHttpServer().requestHandler(grpc).listen(0, "127.0.0.1")
                 .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-        separate = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0)).addService(SERVICE).build().start();
+        separate = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0)).addService(ExternalProcessorGrpc.bindService(SERVICE)).build().start();
     }
 
     @AfterAll
@@ -173,7 +173,7 @@ class UnifiedServerResetCanaryTest {
      * Answers each message after {@link #REPLY_DELAY_MS}, as a stage that takes its time would, and then ends the call,
      * unless it has been told that the call was cancelled.
      */
-    static final class LateReplies extends ExternalProcessorGrpc.ExternalProcessorImplBase {
+    static final class LateReplies implements ExternalProcessorGrpc.AsyncService {
 
         /** Taken by the first call that sends a message (stream 1; stream 3 sends its own later). */
         private final AtomicReference<FirstCall> firstCall = new AtomicReference<>();

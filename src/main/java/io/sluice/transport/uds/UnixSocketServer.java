@@ -11,12 +11,10 @@ import java.util.concurrent.TimeUnit;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import jakarta.enterprise.inject.Instance;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
-import io.grpc.BindableService;
 import io.grpc.Server;
 import io.grpc.netty.NettyServerBuilder;
 import io.netty.channel.ChannelOption;
@@ -26,10 +24,10 @@ import io.netty.channel.epoll.EpollEventLoopGroup;
 import io.netty.channel.epoll.EpollServerDomainSocketChannel;
 import io.netty.channel.unix.DomainSocketAddress;
 import io.netty.util.concurrent.DefaultThreadFactory;
-import io.quarkus.grpc.GrpcService;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.runtime.configuration.ConfigurationException;
+import io.sluice.transport.ListenerServices;
 import io.sluice.transport.TransportSettings;
 
 /**
@@ -37,13 +35,10 @@ import io.sluice.transport.TransportSettings;
  * Envoy (Envoy Gateway's Backend with a {@code unix} endpoint). Started and stopped with the application; off unless
  * {@code sluice.uds.path} is set.
  * <p>
- * Quarkus' gRPC server binds TCP only, so this is a grpc-java Netty server of its own, on Netty's native epoll transport
- * (Netty 4.1's NIO transport cannot bind Unix sockets) with {@code sluice.transport.event-loops} threads and the
- * same HTTP/2 settings as the TCP port ({@link TransportSettings}). It serves the same service beans as
- * the TCP port, without Quarkus' server interceptors: those expect a Vert.x event loop, and the ext_proc service needs
- * neither a request context nor a Vert.x context. Calls run on the event-loop thread ({@code directExecutor}), as they
- * run on Vert.x's event loops on the TCP port: the service never blocks. Quarkus' {@code grpc_server_*} metrics
- * therefore count TCP calls only; Sluice's own {@code sluice_*} meters count both.
+ * A grpc-java Netty server like the TCP port's ({@link io.sluice.transport.TcpServer}), on Netty's native epoll
+ * transport (Netty 4.1's NIO transport cannot bind Unix sockets) with {@code sluice.transport.event-loops} threads, the
+ * same HTTP/2 settings ({@link TransportSettings}) and the same services ({@link ListenerServices}). Calls run on the
+ * event-loop thread ({@code directExecutor}): the service never blocks.
  */
 @ApplicationScoped
 public class UnixSocketServer {
@@ -51,14 +46,14 @@ public class UnixSocketServer {
     private static final Logger LOG = Logger.getLogger(UnixSocketServer.class);
 
     private final UdsConfig config;
-    private final Instance<BindableService> services;
+    private final ListenerServices services;
     private final Optional<Integer> maxInboundMessageSize;
     private final TransportSettings transport;
     private volatile Server server;
     private EventLoopGroup group;
     private Path path;
 
-    public UnixSocketServer(UdsConfig config, @GrpcService Instance<BindableService> services,
+    public UnixSocketServer(UdsConfig config, ListenerServices services,
             @ConfigProperty(name = "quarkus.grpc.server.max-inbound-message-size") Optional<Integer> maxInboundMessageSize,
             TransportSettings transport) {
         this.config = config;
@@ -104,7 +99,7 @@ public class UnixSocketServer {
                 .directExecutor();
         transport.apply(builder);
         maxInboundMessageSize.ifPresent(builder::maxInboundMessageSize);
-        services.forEach(builder::addService);
+        services.all().forEach(builder::addService);
         try {
             server = builder.build().start();
         } catch (IOException | RuntimeException e) {

@@ -1,0 +1,34 @@
+package io.sluice.transport;
+
+import java.util.List;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.envoyproxy.envoy.service.ext_proc.v3.ExternalProcessorGrpc;
+import io.grpc.ServerInterceptors;
+import io.grpc.ServerServiceDefinition;
+import io.sluice.observability.TraceContextInterceptor;
+import io.sluice.transport.health.GrpcHealth;
+import io.sluice.transport.warmup.WarmUpMarker;
+
+/**
+ * What every listener (TCP and the Unix socket) serves: the ext_proc service behind the interceptors that put a call's
+ * trace parent and warm-up mark into its gRPC {@code Context}, and gRPC health. Resolved once, shared by both servers.
+ */
+@ApplicationScoped
+public class ListenerServices {
+
+    private final List<ServerServiceDefinition> services;
+
+    public ListenerServices(ExternalProcessorService processor, TraceContextInterceptor trace, WarmUpMarker warmUp,
+            GrpcHealth health) {
+        // The interceptor given last runs first: the warm-up mark, then the trace parent, then the service.
+        ServerServiceDefinition extProc = ServerInterceptors.intercept(
+                TolerantDecoding.of(ExternalProcessorGrpc.bindService(processor)), trace, warmUp);
+        this.services = List.of(extProc, health.service().bindService());
+    }
+
+    public List<ServerServiceDefinition> all() {
+        return services;
+    }
+}
