@@ -14,8 +14,7 @@ import io.sluice.config.ConfigBoundsCheck;
 /**
  * The validated {@link TransportConfig}, applied alike to the TCP server ({@link TcpServer}) and the Unix
  * socket server: each key's own bound in {@link io.sluice.config.ConfigBounds}, what depends on another key here.
- * {@code @Startup}: Quarkus builds the gRPC server before start-up beans run and only logs a failure there, so a bad
- * setting must also fail start-up here, naming its key.
+ * {@code @Startup}: a bad setting fails start-up naming its key, also when no listener has been built yet.
  */
 @Startup
 @Singleton

@@ -48,6 +48,6 @@ class EventLoopsTest {
             }
         }
         assertThat(threads).as("threads that served %d connections", 4 * eventLoops).hasSize(eventLoops)
-                .allSatisfy(name -> assertThat(name).startsWith("vert.x-eventloop-thread-"));
+                .allSatisfy(name -> assertThat(name).startsWith("sluice-grpc-"));
     }
 }

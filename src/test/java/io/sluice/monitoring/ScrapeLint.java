@@ -34,7 +34,6 @@ public final class ScrapeLint {
     public static final Map<String, String> LIBRARY_PREFIXES = Map.of(
             "ft_", "SmallRye Fault Tolerance (the enrichment guard): camelCase names and labels (executionsRunning, "
                     + "method), no HELP text",
-            "grpc_server_", "Quarkus' gRPC server meters: camelCase labels (methodType, statusCode)",
             "http_client_requests_seconds", "Quarkus' REST client (the enrichment call): camelCase labels (clientName), "
                     + "no HELP text",
             "http_server_", "Quarkus' Vert.x HTTP server: long task timers without HELP text",
