@@ -49,6 +49,8 @@ public class EnrichmentService {
     private final Cache cache;
     private final EnrichmentClient client;
     private final TypedGuard<Uni<EnrichmentAnswer>> guard;
+    /** The timeout alone, for the warm-up's calls. */
+    private final TypedGuard<Uni<EnrichmentAnswer>> warmUpGuard;
     private final List<String> keyFacts;
 
     public EnrichmentService(EnrichmentConfig config, SluiceConfig sluice, StagePolicyKeys policies,
@@ -76,6 +78,13 @@ public class EnrichmentService {
                 .skipOn(BulkheadException.class)
                 .done()
                 .withBulkhead().limit(config.bulkhead().maxConcurrent()).queueSize(config.bulkhead().queue()).done()
+                .build();
+        // The warm-up's calls run while this JVM is cold, when the first calls can outlast the timeout: counted in the
+        // breaker, they would open it and fail Envoy's first exchanges, which the warm-up is there to serve.
+        this.warmUpGuard = TypedGuard.create(new TypeLiteral<Uni<EnrichmentAnswer>>() {
+                })
+                .withDescription(NAME + "-warm-up")
+                .withTimeout().duration(callTimeout.toMillis(), ChronoUnit.MILLIS).done()
                 .build();
     }
 
@@ -113,11 +122,12 @@ public class EnrichmentService {
 
     /**
      * @param warmUp for one of Sluice's warm-up exchanges: its answer is neither taken from nor put in the cache (it
-     *               answers a synthetic query) and it is not counted in the metrics
+     *               answers a synthetic query), and it is counted neither in the metrics nor in the circuit breaker
      */
     Uni<Result> enrich(EnrichmentQuery query, String cacheKey, boolean warmUp) {
         long start = System.nanoTime();
-        Uni<EnrichmentAnswer> call = Uni.createFrom().deferred(() -> guard.get(() -> client.enrich(query)));
+        TypedGuard<Uni<EnrichmentAnswer>> chosen = warmUp ? warmUpGuard : guard;
+        Uni<EnrichmentAnswer> call = Uni.createFrom().deferred(() -> chosen.get(() -> client.enrich(query)));
         if (warmUp) {
             return call.map(answer -> new Result(answer, false));
         }
