@@ -5,6 +5,7 @@ import java.net.InetSocketAddress;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
+import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -48,7 +49,7 @@ import io.vertx.core.Vertx;
  * threads on Netty's native epoll transport where it is available (NIO otherwise), with the HTTP/2 settings of
  * {@link TransportSettings}.
  * <p>
- * Started before the warm-up (which dials this port) and stopped after the graceful drain.
+ * Bound after every start-up check and before the warm-up (which dials this port), stopped after the graceful drain.
  */
 @ApplicationScoped
 public class TcpServer {
@@ -58,6 +59,11 @@ public class TcpServer {
     static final String PORT = "quarkus.grpc.server.port";
     static final String TEST_PORT = "quarkus.grpc.server.test-port";
     static final String MAX_INBOUND = "quarkus.grpc.server.max-inbound-message-size";
+    /**
+     * When the listeners bind: after every start-up check (the {@code @Startup} beans and observers at the default
+     * priority), so that a Sluice that fails start-up never opens its port, and before the warm-up, which dials it.
+     */
+    public static final int START_PRIORITY = Interceptor.Priority.APPLICATION + 1000;
 
     private final TransportSettings transport;
     private final ListenerServices services;
@@ -90,7 +96,7 @@ public class TcpServer {
         return Optional.ofNullable(server);
     }
 
-    void start(@Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE - 10) StartupEvent event) {
+    void start(@Observes @Priority(START_PRIORITY) StartupEvent event) {
         Config config = ConfigProvider.getConfig();
         String host = config.getOptionalValue(HOST, String.class).orElse("0.0.0.0");
         int port = configuredPort(config);
@@ -101,18 +107,12 @@ public class TcpServer {
         DefaultThreadFactory threads = new DefaultThreadFactory("sluice-grpc", true);
         group = epoll ? new EpollEventLoopGroup(transport.eventLoops(), threads)
                 : new NioEventLoopGroup(transport.eventLoops(), threads);
-        NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress(host, port))
-                .channelType(channel)
-                .bossEventLoopGroup(group)
-                .workerEventLoopGroup(group)
+        NettyServerBuilder builder = GrpcListener.builder(new InetSocketAddress(host, port), channel, group, transport,
+                services, config.getOptionalValue(MAX_INBOUND, Integer.class))
                 // As Vert.x does: a restarted server (a new pod process, a test profile) binds while the previous
                 // one's connections are still in TIME_WAIT.
-                .withOption(ChannelOption.SO_REUSEADDR, true)
-                .directExecutor();
-        transport.apply(builder);
+                .withOption(ChannelOption.SO_REUSEADDR, true);
         ssl.ifPresent(builder::sslContext);
-        config.getOptionalValue(MAX_INBOUND, Integer.class).ifPresent(builder::maxInboundMessageSize);
-        services.all().forEach(builder::addService);
         try {
             server = builder.build().start();
         } catch (IOException | RuntimeException e) {
@@ -125,6 +125,12 @@ public class TcpServer {
         files.summary().ifPresent(LOG::info);
     }
 
+    /** A start-up that failed after the bind fires no ShutdownEvent: the port must not outlive the application. */
+    @PreDestroy
+    void destroy() {
+        stop(null);
+    }
+
     /** After {@code ShutdownSequence} has drained it: whatever is left is cut. */
     void stop(@Observes @Priority(Interceptor.Priority.LIBRARY_AFTER) ShutdownEvent event) {
         Server s = server;
@@ -132,13 +138,7 @@ public class TcpServer {
             return;
         }
         server = null;
-        s.shutdownNow();
-        try {
-            s.awaitTermination(2, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        group.shutdownGracefully(0, 2, TimeUnit.SECONDS);
+        GrpcListener.stop(s, group);
     }
 
     private static String portKey() {

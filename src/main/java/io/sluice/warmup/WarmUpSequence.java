@@ -11,7 +11,6 @@ import java.util.concurrent.CompletableFuture;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import jakarta.interceptor.Interceptor;
 
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.eclipse.microprofile.health.Readiness;
@@ -24,6 +23,7 @@ import io.sluice.lifecycle.GrpcHealthSwitch;
 import io.sluice.pipeline.BoundStage;
 import io.sluice.pipeline.Pipeline;
 import io.sluice.pipeline.PipelineRegistry;
+import io.sluice.transport.TcpServer;
 import io.sluice.transport.health.GrpcHealth;
 import io.sluice.transport.warmup.WarmUpMarker;
 import io.vertx.core.Vertx;
@@ -63,7 +63,8 @@ public class WarmUpSequence {
         this.vertx = vertx;
     }
 
-    void start(@Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE) StartupEvent event) {
+    /** Once the listeners are bound: it dials the gRPC port. */
+    void start(@Observes @Priority(TcpServer.START_PRIORITY + 10) StartupEvent event) {
         WarmUpPlan plan = WarmUpPlan.of(config, sluice.exchange().envoyMessageTimeout());
         if (!config.enabled()) {
             held.release();

@@ -9,6 +9,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
+import jakarta.annotation.PreDestroy;
+import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
@@ -27,7 +29,9 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.runtime.configuration.ConfigurationException;
+import io.sluice.transport.GrpcListener;
 import io.sluice.transport.ListenerServices;
+import io.sluice.transport.TcpServer;
 import io.sluice.transport.TransportSettings;
 
 /**
@@ -77,7 +81,7 @@ public class UnixSocketServer {
         return Optional.ofNullable(server);
     }
 
-    void start(@Observes StartupEvent event) {
+    void start(@Observes @Priority(TcpServer.START_PRIORITY) StartupEvent event) {
         if (config.path().isEmpty()) {
             return;
         }
@@ -89,17 +93,11 @@ public class UnixSocketServer {
         }
         SocketFile.clearStale(path);
         group = new EpollEventLoopGroup(transport.eventLoops(), new DefaultThreadFactory("sluice-uds"));
-        NettyServerBuilder builder = NettyServerBuilder.forAddress(new DomainSocketAddress(path.toString()))
-                .channelType(EpollServerDomainSocketChannel.class)
-                .bossEventLoopGroup(group)
-                .workerEventLoopGroup(group)
+        NettyServerBuilder builder = GrpcListener.builder(new DomainSocketAddress(path.toString()),
+                EpollServerDomainSocketChannel.class, group, transport, services, maxInboundMessageSize)
                 // grpc-java sets SO_KEEPALIVE on every connection, which a Unix socket does not have: Netty then logs a
                 // WARN line per connection. null removes the option.
-                .withChildOption(ChannelOption.SO_KEEPALIVE, null)
-                .directExecutor();
-        transport.apply(builder);
-        maxInboundMessageSize.ifPresent(builder::maxInboundMessageSize);
-        services.all().forEach(builder::addService);
+                .withChildOption(ChannelOption.SO_KEEPALIVE, null);
         try {
             server = builder.build().start();
         } catch (IOException | RuntimeException e) {
@@ -117,22 +115,19 @@ public class UnixSocketServer {
         LOG.infof("ext_proc also served on Unix socket %s (%s)", path, config.permissions());
     }
 
+    /** A start-up that failed after the bind fires no ShutdownEvent: the socket must not outlive the application. */
+    @PreDestroy
+    void destroy() {
+        stop(null);
+    }
+
     void stop(@Observes ShutdownEvent event) {
         Server s = server;
         if (s == null) {
             return;
         }
         server = null;
-        s.shutdown();
-        try {
-            if (!s.awaitTermination(5, TimeUnit.SECONDS)) {
-                s.shutdownNow();
-            }
-        } catch (InterruptedException e) {
-            s.shutdownNow();
-            Thread.currentThread().interrupt();
-        }
-        group.shutdownGracefully(0, 2, TimeUnit.SECONDS);
+        GrpcListener.stop(s, group);
         try {
             // Netty leaves the file behind; the next start would otherwise find a stale socket.
             Files.deleteIfExists(path);
