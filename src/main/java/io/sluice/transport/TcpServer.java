@@ -70,6 +70,7 @@ public class TcpServer {
     private final TlsConfig tls;
     private final Vertx vertx;
     private volatile Server server;
+    private volatile String host;
     private EventLoopGroup group;
 
     public TcpServer(TransportSettings transport, ListenerServices services, TlsConfig tls, Vertx vertx) {
@@ -91,6 +92,12 @@ public class TcpServer {
         return s != null ? s.getPort() : configuredPort(ConfigProvider.getConfig());
     }
 
+    /** The address the port is bound to ({@code quarkus.grpc.server.host}; a wildcard binds every interface). */
+    public String host() {
+        String h = host;
+        return h != null ? h : ConfigProvider.getConfig().getOptionalValue(HOST, String.class).orElse("0.0.0.0");
+    }
+
     /** The running server, for the graceful shutdown to drain. */
     public Optional<Server> grpcServer() {
         return Optional.ofNullable(server);
@@ -98,7 +105,7 @@ public class TcpServer {
 
     void start(@Observes @Priority(START_PRIORITY) StartupEvent event) {
         Config config = ConfigProvider.getConfig();
-        String host = config.getOptionalValue(HOST, String.class).orElse("0.0.0.0");
+        String host = host();
         int port = configuredPort(config);
         GrpcTlsFiles files = GrpcTlsFiles.check(config, tls, vertx);
         Optional<SslContext> ssl = ServerTls.context(config, files, vertx);
@@ -115,6 +122,7 @@ public class TcpServer {
         ssl.ifPresent(builder::sslContext);
         try {
             server = builder.build().start();
+            this.host = host;
         } catch (IOException | RuntimeException e) {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
             throw new ConfigurationException(portKey() + "=" + port + ": cannot bind " + host + ":" + port + " ("

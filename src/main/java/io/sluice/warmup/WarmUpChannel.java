@@ -23,7 +23,7 @@ import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.util.concurrent.DefaultThreadFactory;
-import io.quarkus.runtime.LaunchMode;
+import io.sluice.transport.TcpServer;
 import io.sluice.transport.tls.GrpcTlsFiles;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -49,11 +49,10 @@ final class WarmUpChannel implements AutoCloseable {
         this.mutual = mutual;
     }
 
-    static WarmUpChannel open(Config config, Vertx vertx) {
-        String host = loopback(config.getOptionalValue("quarkus.grpc.server.host", String.class).orElse("0.0.0.0"));
-        int port = LaunchMode.current() == LaunchMode.TEST
-                ? config.getOptionalValue("quarkus.grpc.server.test-port", Integer.class).orElse(9001)
-                : config.getOptionalValue("quarkus.grpc.server.port", Integer.class).orElse(9000);
+    /** To the port {@code server} is bound to, whatever configured it. */
+    static WarmUpChannel open(TcpServer server, Config config, Vertx vertx) {
+        String host = loopback(server.host());
+        int port = server.port();
         NioEventLoopGroup group = new NioEventLoopGroup(1, new DefaultThreadFactory("sluice-warm-up-io", true));
         // directExecutor: replies are handled on that thread, cheaply; nothing in WarmUpExchange blocks.
         NettyChannelBuilder builder = NettyChannelBuilder.forAddress(host, port)

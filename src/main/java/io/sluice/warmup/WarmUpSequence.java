@@ -47,13 +47,15 @@ public class WarmUpSequence {
     private final WarmUpReadiness readiness;
     private final WarmUpMarker marker;
     private final GrpcHealth held;
+    private final TcpServer server;
     private final Vertx vertx;
     private volatile WarmUpRun run;
     private volatile Thread thread;
 
     public WarmUpSequence(WarmUpConfig config, SluiceConfig sluice, PipelineRegistry pipelines, GrpcHealthSwitch health,
-            @Readiness WarmUpReadiness readiness, WarmUpMarker marker, GrpcHealth held, Vertx vertx) {
+            @Readiness WarmUpReadiness readiness, WarmUpMarker marker, GrpcHealth held, TcpServer server, Vertx vertx) {
         this.config = config;
+        this.server = server;
         this.sluice = sluice;
         this.pipelines = pipelines;
         this.health = health;
@@ -102,7 +104,7 @@ public class WarmUpSequence {
         WarmUpRun.Result result = null;
         String channel = "?";
         boolean mutual = false;
-        try (WarmUpChannel client = WarmUpChannel.open(ConfigProvider.getConfig(), vertx)) {
+        try (WarmUpChannel client = WarmUpChannel.open(server, ConfigProvider.getConfig(), vertx)) {
             channel = client.description();
             mutual = client.mutual();
             LOG.debugf("Warm-up: %d exchanges a round, %d at once, to %s over %s", warmUp.exchangesPerRound(),
