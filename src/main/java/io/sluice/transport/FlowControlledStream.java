@@ -181,7 +181,10 @@ final class FlowControlledStream implements StreamObserver<ProcessingRequest> {
 
     private void onCancelled() {
         if (ended.compareAndSet(false, true)) {
-            LOG.debugf("[%s] cancelled by Envoy (the normal end of an exchange)", exchange.id());
+            if (LOG.isDebugEnabled()) {
+                // Guarded: the id is a string made on first use, and this runs at the end of every exchange.
+                LOG.debugf("[%s] cancelled by Envoy (the normal end of an exchange)", exchange.id());
+            }
             Flow.Subscription subscription = replies;
             if (subscription != null) {
                 subscription.cancel();
