@@ -1,6 +1,5 @@
 package io.sluice.transport;
 
-import java.util.concurrent.ConcurrentHashMap;
 
 import org.jboss.logging.Logger;
 
@@ -34,11 +33,9 @@ final class HeldBytesFlowController implements Http2LocalFlowController {
     private final MessageBudget budget;
     private final Http2Connection connection;
     private final ChannelHandlerContext ctx;
-    /** Streams opened since Sluice set the connection up; read by the exchange's thread as it links to its stream. */
-    private final ConcurrentHashMap<Integer, StreamBytes> streams = new ConcurrentHashMap<>();
     /**
-     * The same accounts as properties of their streams, for the event loop's per-frame lookups: an array index
-     * instead of a boxed key and a hash lookup, twice per DATA frame.
+     * Each stream's account, a property of the stream opened since Sluice set the connection up: an array index
+     * rather than a boxed key and a hash lookup, twice per DATA frame. Only the event loop touches it.
      */
     private final Http2Connection.PropertyKey account;
 
@@ -65,13 +62,11 @@ final class HeldBytesFlowController implements Http2LocalFlowController {
             public void onStreamAdded(Http2Stream stream) {
                 StreamBytes bytes = new StreamBytes(stream.id(), budget, controller);
                 stream.setProperty(controller.account, bytes);
-                controller.streams.put(stream.id(), bytes);
             }
 
             @Override
             public void onStreamClosed(Http2Stream stream) {
-                stream.removeProperty(controller.account);
-                StreamBytes bytes = controller.streams.remove(stream.id());
+                StreamBytes bytes = stream.removeProperty(controller.account);
                 if (bytes != null) {
                     bytes.closed();
                 }
@@ -80,9 +75,13 @@ final class HeldBytesFlowController implements Http2LocalFlowController {
         return controller;
     }
 
-    /** The stream's account, for the exchange to give back what it answers; {@link StreamBytes#NONE} if not kept. */
+    /**
+     * The stream's account, for the exchange to give back what it answers; {@link StreamBytes#NONE} if not kept. On
+     * the connection's event loop, as the call starts there.
+     */
     StreamBytes stream(int id) {
-        StreamBytes bytes = streams.get(id);
+        Http2Stream stream = connection.stream(id);
+        StreamBytes bytes = stream == null ? null : stream.getProperty(account);
         return bytes != null && bytes.attach() ? bytes : StreamBytes.NONE;
     }
 
@@ -138,12 +137,12 @@ final class HeldBytesFlowController implements Http2LocalFlowController {
     void resume(StreamBytes bytes) {
         ctx.executor().execute(() -> {
             bytes.woken();
-            if (streams.get(bytes.id) != bytes) {
+            Http2Stream stream = connection.stream(bytes.id);
+            if (stream == null || stream.getProperty(account) != bytes) {
                 return;
             }
             int give = advance(bytes);
-            Http2Stream stream = connection.stream(bytes.id);
-            if (give > 0 && stream != null) {
+            if (give > 0) {
                 try {
                     delegate.consumeBytes(stream, give);
                     ctx.flush();

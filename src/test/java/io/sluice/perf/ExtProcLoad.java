@@ -35,6 +35,11 @@ public final class ExtProcLoad {
 
     public static final int CONNECTIONS = 2;
     /**
+     * How an exchange ends: Envoy's default close, a half-close and then a reset ({@code -Dperf.close=half-close}, the
+     * default), or the reset alone ({@code reset}: what the generator did before 2026-12-02, for comparing figures).
+     */
+    static final boolean HALF_CLOSE = !"reset".equals(System.getProperty("perf.close", "half-close"));
+    /**
      * Sluice's {@code sluice.transport.max-concurrent-streams}: like Envoy, the generator opens another connection
      * rather than queue exchanges behind a connection's limit.
      */
@@ -318,7 +323,9 @@ public final class ExtProcLoad {
                 // Envoy's default end of an exchange: half-close, then reset the stream, once the last reply is in.
                 // Without the half-close first, grpc-java's server stub builds a CANCELLED exception with its stack
                 // trace for every stream: a tenth of either server's CPU, which Envoy's half-close spares them.
-                out.onCompleted();
+                if (HALF_CLOSE) {
+                    out.onCompleted();
+                }
                 out.cancel("exchange complete", null);
                 run.finished(this, true, now);
                 return;
