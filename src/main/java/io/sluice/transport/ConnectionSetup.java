@@ -8,7 +8,6 @@ import jakarta.inject.Singleton;
 import org.jboss.logging.Logger;
 
 import io.grpc.ServerCall;
-import io.grpc.stub.ServerCallStreamObserver;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http2.Http2ConnectionHandler;
 import io.netty.handler.codec.http2.Http2LocalFlowController;
@@ -58,11 +57,11 @@ public class ConnectionSetup {
     }
 
     /**
-     * Called as the call starts, on its connection's event loop (where grpc-java's Vert.x executor runs calls): sets
-     * the connection up on its first stream, and returns the stream's account in the {@link MessageBudget}, or
-     * {@link StreamBytes#NONE} when it is not kept (a stream that began before the set-up, or a call off the loop).
+     * Called as the call starts, on its connection's event loop (Sluice's listeners run calls there, with no executor
+     * hop): sets the connection up on its first stream, and returns the stream's account in the {@link MessageBudget},
+     * or {@link StreamBytes#NONE} when it is not kept (a stream that began before the set-up, or a call off the loop).
      */
-    StreamBytes onStream(ServerCallStreamObserver<?> observer) {
+    StreamBytes onStream(ServerCall<?, ?> call) {
         if (PATH.failure != null) {
             return StreamBytes.NONE;
         }
@@ -70,7 +69,7 @@ public class ConnectionSetup {
         ChannelHandlerContext ctx;
         int id;
         try {
-            Object state = PATH.transportState(observer);
+            Object state = PATH.transportState(call);
             if (state == null) {
                 return StreamBytes.NONE;
             }
@@ -115,7 +114,6 @@ public class ConnectionSetup {
 
     /** The reflective path from a call's stream observer to the Netty handler of its connection. */
     static final class Path {
-        final Field observerCall;
         final Class<?> forwarding;
         final Method forwardedDelegate;
         final Field callStream;
@@ -125,9 +123,8 @@ public class ConnectionSetup {
         final Method ctx;
         final String failure;
 
-        private Path(Field observerCall, Class<?> forwarding, Method forwardedDelegate, Field callStream,
+        private Path(Class<?> forwarding, Method forwardedDelegate, Field callStream,
                 Field streamState, Field stateHandler, Method stateId, Method ctx, String failure) {
-            this.observerCall = observerCall;
             this.forwarding = forwarding;
             this.forwardedDelegate = forwardedDelegate;
             this.callStream = callStream;
@@ -140,8 +137,6 @@ public class ConnectionSetup {
 
         static Path resolve() {
             try {
-                Field observerCall = accessible(Class.forName("io.grpc.stub.ServerCalls$ServerCallStreamObserverImpl")
-                        .getDeclaredField("call"));
                 // Interceptors (Quarkus' metrics among them) wrap the call in forwarding calls.
                 Class<?> forwarding = Class.forName("io.grpc.PartialForwardingServerCall");
                 Method delegate = forwarding.getDeclaredMethod("delegate");
@@ -153,19 +148,16 @@ public class ConnectionSetup {
                 Method stateId = transportState.getMethod("id");
                 Method ctx = Class.forName("io.grpc.netty.AbstractNettyHandler").getDeclaredMethod("ctx");
                 ctx.setAccessible(true);
-                return new Path(observerCall, forwarding, delegate, callStream, streamState, stateHandler, stateId, ctx,
+                return new Path(forwarding, delegate, callStream, streamState, stateHandler, stateId, ctx,
                         null);
             } catch (ReflectiveOperationException | RuntimeException e) {
-                return new Path(null, null, null, null, null, null, null, null, e.toString());
+                return new Path(null, null, null, null, null, null, null, e.toString());
             }
         }
 
         /** The call's NettyServerStream.TransportState; null when not on grpc-java's Netty transport (in-process, say). */
-        Object transportState(ServerCallStreamObserver<?> observer) throws ReflectiveOperationException {
-            if (!observerCall.getDeclaringClass().isInstance(observer)) {
-                return null;
-            }
-            Object call = observerCall.get(observer);
+        Object transportState(ServerCall<?, ?> served) throws ReflectiveOperationException {
+            Object call = served;
             while (forwarding.isInstance(call)) {
                 call = forwardedDelegate.invoke(call);
             }

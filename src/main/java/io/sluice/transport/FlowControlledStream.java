@@ -9,10 +9,9 @@ import org.jboss.logging.Logger;
 
 import io.envoyproxy.envoy.service.ext_proc.v3.ProcessingRequest;
 import io.envoyproxy.envoy.service.ext_proc.v3.ProcessingResponse;
+import io.grpc.Metadata;
+import io.grpc.ServerCall;
 import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
-import io.grpc.stub.ServerCallStreamObserver;
-import io.grpc.stub.StreamObserver;
 import io.sluice.exchange.Exchange;
 import io.sluice.observability.ExchangeMetrics;
 import io.sluice.observability.ThrottledLog;
@@ -28,13 +27,15 @@ import io.sluice.observability.ThrottledLog;
  * Outbound: a reply is requested from the pipeline only while the call is ready to send, so a slow reader
  * stops the pipeline, which stops inbound requests too.
  */
-final class FlowControlledStream implements StreamObserver<ProcessingRequest> {
+final class FlowControlledStream extends ServerCall.Listener<ProcessingRequest> {
 
     private static final Logger LOG = Logger.getLogger(FlowControlledStream.class);
     /** Bad streams are a client's to repeat at will: one line per status code every 10 s, the rest folded in. */
     private static final ThrottledLog BAD_STREAMS = new ThrottledLog(LOG);
 
-    private final ServerCallStreamObserver<ProcessingResponse> call;
+    private final ServerCall<ProcessingRequest, ProcessingResponse> call;
+    /** Guarded by this: the response headers go out with the first reply, as grpc-java's stub sends them. */
+    private boolean headersSent;
     private final Exchange exchange;
     private final ExchangeMetrics metrics;
     private final InboundMessages inbound = new InboundMessages(this::takeMore);
@@ -59,7 +60,7 @@ final class FlowControlledStream implements StreamObserver<ProcessingRequest> {
     /** Asked of gRPC and not yet delivered: 0 or 1. */
     private int requested;
 
-    private FlowControlledStream(ServerCallStreamObserver<ProcessingResponse> call, Exchange exchange,
+    private FlowControlledStream(ServerCall<ProcessingRequest, ProcessingResponse> call, Exchange exchange,
             ExchangeMetrics metrics, FullDuplexIdleWatch idleWatch, ExchangeAdmission admission, StreamBytes bytes,
             int maxInFlight, int maxInFlightBytes) {
         this.call = call;
@@ -73,13 +74,10 @@ final class FlowControlledStream implements StreamObserver<ProcessingRequest> {
         this.idleWatch = idleWatch;
     }
 
-    static StreamObserver<ProcessingRequest> open(StreamObserver<ProcessingResponse> responses, Exchange exchange,
-            int maxInFlight, int maxInFlightBytes, ExchangeMetrics metrics, FullDuplexIdleWatch idleWatch,
-            ExchangeAdmission admission, StreamBytes bytes) {
-        if (!(responses instanceof ServerCallStreamObserver<ProcessingResponse> call)) {
-            throw new IllegalStateException("gRPC handed Sluice a " + responses.getClass().getName()
-                    + " instead of a ServerCallStreamObserver: flow control is impossible");
-        }
+    /** The call's listener; grpc-java asks for no message until the stream does ({@link #takeMore}). */
+    static ServerCall.Listener<ProcessingRequest> open(ServerCall<ProcessingRequest, ProcessingResponse> call,
+            Exchange exchange, int maxInFlight, int maxInFlightBytes, ExchangeMetrics metrics,
+            FullDuplexIdleWatch idleWatch, ExchangeAdmission admission, StreamBytes bytes) {
         FlowControlledStream stream = new FlowControlledStream(call, exchange, metrics, idleWatch, admission, bytes,
                 maxInFlight, maxInFlightBytes);
         stream.start();
@@ -87,10 +85,6 @@ final class FlowControlledStream implements StreamObserver<ProcessingRequest> {
     }
 
     private void start() {
-        // Must happen inside the service method, before it returns (grpc-java's rule).
-        call.disableAutoRequest();
-        call.setOnReadyHandler(this::requestReplyIfReady);
-        call.setOnCancelHandler(this::onCancelled);
         metrics.streamStarted();
         exchange.process(inbound).subscribe(new ReplyWriter());
         takeMore();
@@ -137,7 +131,7 @@ final class FlowControlledStream implements StreamObserver<ProcessingRequest> {
     }
 
     @Override
-    public void onNext(ProcessingRequest request) {
+    public void onMessage(ProcessingRequest request) {
         lastInboundNanos = System.nanoTime();
         // Held: taken from gRPC, not yet answered. Measured here, independently of how demand is computed.
         maxHeld.accumulateAndGet(delivered.incrementAndGet() - exchange.answeredMessages(), Math::max);
@@ -165,18 +159,21 @@ final class FlowControlledStream implements StreamObserver<ProcessingRequest> {
         }
     }
 
-    @Override
-    public void onError(Throwable t) {
-        // grpc-java reports a cancelled call here as well as to the cancel handler; the handler does the work.
-        if (!(t instanceof StatusRuntimeException sre && sre.getStatus().getCode() == Status.Code.CANCELLED)) {
-            inbound.fail(t);
-        }
-    }
-
     /** Envoy half-closed: finish what is in flight, then complete with OK (graceful close waits for it). */
     @Override
-    public void onCompleted() {
+    public void onHalfClose() {
         inbound.complete();
+    }
+
+    @Override
+    public void onReady() {
+        requestReplyIfReady();
+    }
+
+    /** Envoy reset the stream: the normal end of an exchange, with nothing to build for it. */
+    @Override
+    public void onCancel() {
+        onCancelled();
     }
 
     private void onCancelled() {
@@ -216,7 +213,7 @@ final class FlowControlledStream implements StreamObserver<ProcessingRequest> {
         metrics.streamError(ExchangeMetrics.ErrorCause.IDLE_TIMEOUT);
         exchange.trace().end("idle_timeout", Status.DEADLINE_EXCEEDED.withDescription(description));
         synchronized (this) {
-            call.onError(Status.DEADLINE_EXCEEDED.withDescription(description).asRuntimeException());
+            call.close(Status.DEADLINE_EXCEEDED.withDescription(description), new Metadata());
         }
     }
 
@@ -250,7 +247,11 @@ final class FlowControlledStream implements StreamObserver<ProcessingRequest> {
             // Uncontended except when the idle watch ends the call from its own thread.
             synchronized (FlowControlledStream.this) {
                 if (!ended.get()) {
-                    call.onNext(reply);
+                    if (!headersSent) {
+                        headersSent = true;
+                        call.sendHeaders(new Metadata());
+                    }
+                    call.sendMessage(reply);
                 }
             }
             watchIfFullDuplex();
@@ -295,7 +296,7 @@ final class FlowControlledStream implements StreamObserver<ProcessingRequest> {
             metrics.streamError(cause);
             exchange.trace().end(end.name().toLowerCase(java.util.Locale.ROOT), status);
             synchronized (FlowControlledStream.this) {
-                call.onError(status.asRuntimeException());
+                call.close(status, new Metadata());
             }
         }
 
@@ -306,7 +307,7 @@ final class FlowControlledStream implements StreamObserver<ProcessingRequest> {
                 metrics.streamEnded(ExchangeMetrics.End.COMPLETED, maxHeld.get());
                 exchange.trace().end("completed", Status.OK);
                 synchronized (FlowControlledStream.this) {
-                    call.onCompleted();
+                    call.close(Status.OK, new Metadata());
                 }
             }
         }

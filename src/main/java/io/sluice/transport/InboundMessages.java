@@ -56,10 +56,6 @@ final class InboundMessages extends AbstractMulti<ProcessingRequest> implements 
         subscriber.onItem(request);
     }
 
-    void fail(Throwable failure) {
-        subscriber.onFailure(failure);
-    }
-
     void complete() {
         subscriber.onCompletion();
     }

@@ -7,6 +7,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import io.envoyproxy.envoy.service.ext_proc.v3.ExternalProcessorGrpc;
 import io.grpc.ServerInterceptors;
 import io.grpc.ServerServiceDefinition;
+import io.quarkus.arc.ClientProxy;
 import io.sluice.observability.TraceContextInterceptor;
 import io.sluice.transport.health.GrpcHealth;
 import io.sluice.transport.warmup.WarmUpMarker;
@@ -23,8 +24,12 @@ public class ListenerServices {
     public ListenerServices(ExternalProcessorService processor, TraceContextInterceptor trace, WarmUpMarker warmUp,
             GrpcHealth health) {
         // The interceptor given last runs first: the warm-up mark, then the trace parent, then the service.
+        // Application-scoped beans called on every stream: through their client proxies each call would cost a
+        // context lookup. They live as long as the application.
         ServerServiceDefinition extProc = ServerInterceptors.intercept(
-                TolerantDecoding.of(ExternalProcessorGrpc.bindService(processor)), trace, warmUp);
+                TolerantDecoding.of(ServerServiceDefinition.builder(ExternalProcessorGrpc.getServiceDescriptor())
+                        .addMethod(ExternalProcessorGrpc.getProcessMethod(), ClientProxy.unwrap(processor)).build()),
+                ClientProxy.unwrap(trace), ClientProxy.unwrap(warmUp));
         this.services = List.of(extProc, health.service().bindService());
     }
 
