@@ -316,9 +316,9 @@ public final class ExtProcLoad {
             if (step == run.workload.steps().size()) {
                 done = true;
                 // What a server sees of Envoy's default close (a half-close, then a reset, once the last reply is in):
-                // a cancelled call. A half-close here first would not reach the server before the reset either, but
-                // grpc-java's client then sends its DATA frame after RST_STREAM, and each server's Netty builds a
-                // stream error with its stack trace for it (5 to 7 % of their CPU, profiled): a cost of this client.
+                // a cancelled call. A half-close here first mostly reached the server after the reset, as grpc-java's
+                // client sent its DATA frame after RST_STREAM, and each server's Netty built a stream error with its
+                // stack trace for it (5 to 7 % of their CPU, profiled): a cost this client would add to both.
                 out.cancel("exchange complete", null);
                 run.finished(this, true, now);
                 return;
