@@ -27,7 +27,8 @@ import one.profiler.AsyncProfilerLoader;
  * java -cp target/test-classes:target/classes:$(cat target/test-classpath.txt) io.sluice.perf.CoreProfile headers-only 256 20 120
  * </pre>
  * (workload {@code headers-only} or {@code four-phases}, streams in flight, seconds per window, seconds of warm-up per
- * side: 120 by default).
+ * side: 120 by default; a fifth argument, exchanges per second, profiles the windows at that fixed arrival rate
+ * instead, at most 10,000 outstanding as in part {@code core}).
  */
 public final class CoreProfile {
 
@@ -47,6 +48,8 @@ public final class CoreProfile {
         Duration measure = Duration.ofSeconds(args.length > 2 ? Long.parseLong(args[2]) : 20);
         // At one CPU the JIT compiles on the CPU that serves: Sluice's larger code takes minutes to reach steady state.
         Duration warmup = Duration.ofSeconds(args.length > 3 ? Long.parseLong(args[3]) : 120);
+        ExtProcLoad.Model windows = args.length > 4 ? new ExtProcLoad.Open(Double.parseDouble(args[4]), 10_000)
+                : new ExtProcLoad.Closed(inFlight);
         Path dir = Files.createDirectories(Path.of("target", "perf", "profile"));
         List<String> jvm = new ArrayList<>(PerformanceSuiteIT.JVM);
         jvm.add("-XX:MaxDirectMemorySize=512m");
@@ -72,7 +75,7 @@ public final class CoreProfile {
             }
             int round = 0;
             for (Side side : List.of(b, s, s, b)) {
-                profile(side, ++round, workload, inFlight, measure, dir);
+                profile(side, ++round, workload, windows, measure, dir);
             }
         }
     }
@@ -80,19 +83,22 @@ public final class CoreProfile {
     private record Side(String name, int port, long pid) {
     }
 
-    private static void profile(Side side, int round, ExtProcWorkload workload, int inFlight, Duration measure, Path dir)
-            throws Exception {
+    private static void profile(Side side, int round, ExtProcWorkload workload, ExtProcLoad.Model model, Duration measure,
+            Path dir) throws Exception {
         ProcessProbe probe = new ProcessProbe(side.pid);
-        String slug = side.name + "-" + workload.name() + "-" + inFlight + "-round" + round;
+        String slug = side.name + "-" + workload.name() + "-" + (model instanceof ExtProcLoad.Open open
+                ? String.format("rate%.0f", open.exchangesPerSecond()) : Integer.toString(((ExtProcLoad.Closed) model).concurrency()))
+                + "-round" + round;
         Path collapsed = dir.resolve(slug + ".collapsed").toAbsolutePath();
         asprof("start", "-e", "cpu", "-i", "1ms", Long.toString(side.pid));
-        ExtProcLoad.Result result = ExtProcLoad.run(side.name, side.port, workload, new ExtProcLoad.Closed(inFlight),
-                Duration.ZERO, measure, probe::cpuNanos, () -> { });
+        ExtProcLoad.Result result = ExtProcLoad.run(side.name, side.port, workload, model, Duration.ZERO, measure,
+                probe::cpuNanos, () -> { });
         asprof("stop", "-o", "collapsed", "-f", collapsed.toString(), Long.toString(side.pid));
         AsyncProfilerLoader.executeConverter(collapsed.toString(), dir.resolve(slug + ".html").toAbsolutePath().toString());
         double cpuMs = result.cpuSecondsPer1000Exchanges();
-        System.out.printf("%n== %s: %.0f exchanges/s, p99 %.0f µs, %.4f CPU ms per exchange (%s)%n", slug,
-                result.exchangesPerSecond(), result.messageMicros(99), cpuMs, collapsed);
+        System.out.printf("%n== %s: %.0f exchanges/s, p99 %.0f µs, %.4f CPU ms per exchange, %d refused, %.2f CPU s/s (%s)%n",
+                slug, result.exchangesPerSecond(), result.messageMicros(99), cpuMs, result.refused(),
+                result.serverCpuSeconds() / result.seconds(), collapsed);
         summarize(collapsed, cpuMs);
     }
 
