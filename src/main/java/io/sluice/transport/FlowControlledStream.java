@@ -173,10 +173,6 @@ final class FlowControlledStream extends ServerCall.Listener<ProcessingRequest> 
     /** Envoy reset the stream: the normal end of an exchange, with nothing to build for it. */
     @Override
     public void onCancel() {
-        onCancelled();
-    }
-
-    private void onCancelled() {
         if (ended.compareAndSet(false, true)) {
             if (LOG.isDebugEnabled()) {
                 // Guarded: the id is a string made on first use, and this runs at the end of every exchange.
